@@ -1,0 +1,70 @@
+# mydocker build. `make` -> build/mydocker, build/mydocker-runtime,
+# build/unit-tests. `make asan` -> the same under build-asan/ with ASan+UBSan.
+# -std=c11 (with _GNU_SOURCE) rather than gnu11: gnu11 predefines `linux`,
+# which is the natural name of the spec's linux section.
+CC ?= gcc
+BUILD ?= build
+PKGS := json-c libseccomp libcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
+	-Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wcast-qual \
+	-Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
+	-D_FORTIFY_SOURCE=2 -fPIE $(PKG_CFLAGS) -Isrc
+LDFLAGS += -pie -Wl,-z,relro,-z,now
+LDLIBS += $(PKG_LIBS) -lm
+
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -U_FORTIFY_SOURCE
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC := $(wildcard src/util/*.c src/runtime/*.c src/engine/*.c)
+COMMON_SRC := $(wildcard src/cli/common/*.c)
+DOCKER_SRC := $(wildcard src/cli/docker/*.c)
+OCI_SRC := $(wildcard src/cli/oci/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB := $(BUILD)/libmdruntime.a
+PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests
+
+all: $(PROGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mydocker: $(call obj,$(DOCKER_SRC) $(COMMON_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/mydocker-runtime: $(call obj,$(OCI_SRC) $(COMMON_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1
+
+# The test command: both builds, the whole suite once per build.
+check: all
+	$(MAKE) asan
+	BUILDS="build build-asan" tests/run
+
+test: all
+	tests/run
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all asan check test clean
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,11 @@
+#ifndef MD_DOCKER_COMMANDS_H
+#define MD_DOCKER_COMMANDS_H
+
+#include "cli/common/log.h"
+
+#define MYDOCKER_VERSION "0.1.0"
+
+/* Each returns the process exit status. argv[0] is the command name. */
+int cmd_run(struct cli_log *log, int argc, char **argv);
+
+#endif

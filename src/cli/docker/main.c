@@ -1,0 +1,97 @@
+/* mydocker: the Docker-style command line. Global flags, then a command. */
+#include "commands.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: mydocker [OPTIONS] COMMAND [ARG...]\n"
+	"\n"
+	"A small container engine.\n"
+	"\n"
+	"Options:\n"
+	"      --log-format text|json  format of log records (default text)\n"
+	"      --log FILE              write log records to FILE\n"
+	"      --debug                 log debug records too\n"
+	"  -h, --help                  print this help\n"
+	"  -v, --version               print the version\n"
+	"\n"
+	"Commands:\n"
+	"  run        Run a command in a new container\n"
+	"\n"
+	"Run 'mydocker COMMAND --help' for more information on a command.\n";
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli_log *, int, char **);
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run },
+};
+
+static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
+{
+	enum { OPT_LOG_FORMAT = 256, OPT_LOG, OPT_DEBUG };
+	static const struct option opts[] = {
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LOG_FORMAT:
+			if (cli_log_set_format(log, optarg, err) < 0)
+				return -1;
+			break;
+		case OPT_LOG:
+			if (cli_log_open(log, optarg, err) < 0)
+				return -1;
+			break;
+		case OPT_DEBUG:
+			log->debug = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case 'v':
+			printf("mydocker version %s\n", MYDOCKER_VERSION);
+			return 1;
+		default:
+			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker --help'.",
+					    argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_log log = { .fd = -1, .prog = "mydocker" };
+	md_error err;
+	int r;
+
+	md_error_clear(&err);
+	r = parse_globals(&log, argc, argv, &err);
+	if (r < 0)
+		return cli_fail(&log, &err);
+	if (r > 0)
+		return 0;
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return MD_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			return commands[i].fn(&log, argc - optind, argv + optind);
+	md_error_set(&err, 0, "'%s' is not a mydocker command.\nSee 'mydocker --help'",
+		     argv[optind]);
+	return cli_fail(&log, &err);
+}

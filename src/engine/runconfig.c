@@ -1,0 +1,167 @@
+#include "runconfig.h"
+#include "util/cleanup.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static json_object *str_array(char *const *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static bool env_has(char *const *env, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], key, kl) == 0 && env[i][kl] == '=')
+			return true;
+	return false;
+}
+
+static char *short_id(const struct run_request *r)
+{
+	return strndup(r->id, 12);
+}
+
+char **runconfig_env(const struct run_request *r)
+{
+	cleanup_free char *host = r->hostname ? xstrdup(r->hostname) : short_id(r);
+	char **env = NULL;
+	char *kv;
+
+	/* Defaults, unless -e gives the same key (then -e wins, as in Docker). */
+	if (!env_has(r->env, "PATH"))
+		md_strv_push(&env, "PATH=" DEFAULT_PATH);
+	if (!env_has(r->env, "HOSTNAME")) {
+		kv = xasprintf("HOSTNAME=%s", host);
+		md_strv_push(&env, kv);
+		free(kv);
+	}
+	if (!env_has(r->env, "HOME"))
+		md_strv_push(&env, "HOME=/root");
+	if (r->tty && !env_has(r->env, "TERM"))
+		md_strv_push(&env, "TERM=xterm");
+	for (size_t i = 0; r->env && r->env[i]; i++)
+		md_strv_push(&env, r->env[i]);
+	return env;
+}
+
+static json_object *process_object(const struct run_request *r)
+{
+	json_object *p = json_object_new_object(), *user = json_object_new_object();
+	cleanup_strv char **env = runconfig_env(r);
+
+	json_object_object_add(p, "terminal", json_object_new_boolean(r->tty));
+	if (r->tty && r->console_rows && r->console_cols) {
+		json_object *cs = json_object_new_object();
+		json_object_object_add(cs, "height", json_object_new_int(r->console_rows));
+		json_object_object_add(cs, "width", json_object_new_int(r->console_cols));
+		json_object_object_add(p, "consoleSize", cs);
+	}
+	json_object_object_add(user, "uid", json_object_new_int64(r->has_user ? r->uid : 0));
+	json_object_object_add(user, "gid", json_object_new_int64(r->has_user ? r->gid : 0));
+	json_object_object_add(p, "user", user);
+	json_object_object_add(p, "args", str_array(r->args));
+	json_object_object_add(p, "env", str_array(env));
+	json_object_object_add(p, "cwd", json_object_new_string(r->workdir ? r->workdir : "/"));
+	return p;
+}
+
+static json_object *namespaces_array(void)
+{
+	static const char *const names[] = { "pid", "network", "ipc", "uts", "mount", "cgroup" };
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		json_object *ns = json_object_new_object();
+
+		/* Older kernels have no cgroup namespace: skip it there. */
+		if (strcmp(names[i], "cgroup") == 0 && access("/proc/self/ns/cgroup", F_OK) < 0) {
+			json_object_put(ns);
+			continue;
+		}
+		json_object_object_add(ns, "type", json_object_new_string(names[i]));
+		json_object_array_add(a, ns);
+	}
+	return a;
+}
+
+static void add_i64(json_object *o, const char *key, struct opt_i64 v)
+{
+	if (v.set)
+		json_object_object_add(o, key, json_object_new_int64(v.v));
+}
+
+static json_object *resources_object(const struct run_request *r)
+{
+	json_object *res = json_object_new_object(), *mem = json_object_new_object(),
+		    *cpu = json_object_new_object(), *pids = json_object_new_object();
+
+	add_i64(mem, "limit", r->memory);
+	add_i64(mem, "swap", r->memory_swap);
+	add_i64(cpu, "shares", r->cpu_shares);
+	add_i64(cpu, "quota", r->cpu_quota);
+	add_i64(cpu, "period", r->cpu_period);
+	if (r->cpuset_cpus)
+		json_object_object_add(cpu, "cpus", json_object_new_string(r->cpuset_cpus));
+	if (r->cpuset_mems)
+		json_object_object_add(cpu, "mems", json_object_new_string(r->cpuset_mems));
+	json_object_object_add(res, "memory", mem);
+	json_object_object_add(res, "cpu", cpu);
+	if (r->pids.set) {
+		add_i64(pids, "limit", r->pids);
+		json_object_object_add(res, "pids", pids);
+	} else {
+		json_object_put(pids);
+	}
+	return res;
+}
+
+static json_object *proc_mount(void)
+{
+	json_object *m = json_object_new_object(), *opts = json_object_new_array();
+
+	json_object_object_add(m, "destination", json_object_new_string("/proc"));
+	json_object_object_add(m, "type", json_object_new_string("proc"));
+	json_object_object_add(m, "source", json_object_new_string("proc"));
+	json_object_array_add(opts, json_object_new_string("nosuid"));
+	json_object_array_add(opts, json_object_new_string("noexec"));
+	json_object_array_add(opts, json_object_new_string("nodev"));
+	json_object_object_add(m, "options", opts);
+	return m;
+}
+
+int runconfig_build(const struct run_request *r, json_object **out, md_error *err)
+{
+	json_object *c, *root, *lnx, *mounts;
+	cleanup_free char *host = NULL;
+
+	if (!r->args || !r->args[0])
+		return md_error_set(err, EINVAL, "no command given");
+	host = r->hostname ? xstrdup(r->hostname) : short_id(r);
+	c = json_object_new_object();
+	root = json_object_new_object();
+	lnx = json_object_new_object();
+	mounts = json_object_new_array();
+	json_object_object_add(c, "ociVersion", json_object_new_string("1.2.0"));
+	json_object_object_add(c, "process", process_object(r));
+	json_object_object_add(root, "path", json_object_new_string(r->rootfs));
+	json_object_object_add(c, "root", root);
+	json_object_object_add(c, "hostname", json_object_new_string(host));
+	json_object_array_add(mounts, proc_mount());
+	json_object_object_add(c, "mounts", mounts);
+	json_object_object_add(lnx, "namespaces", namespaces_array());
+	json_object_object_add(lnx, "resources", resources_object(r));
+	json_object_object_add(c, "linux", lnx);
+	*out = c;
+	return 0;
+}

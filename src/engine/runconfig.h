@@ -1,0 +1,36 @@
+/* Turns what `mydocker run` was asked for into an OCI runtime-spec config
+ * (json-c object), which the runtime core then parses like any config.json:
+ * one path starts every container. */
+#ifndef MD_RUNCONFIG_H
+#define MD_RUNCONFIG_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/spec.h"
+#include "util/error.h"
+
+struct run_request {
+	const char *id;
+	char **args;          /* the command and its arguments */
+	char **env;           /* -e K=V, already resolved */
+	bool tty;
+	const char *hostname; /* NULL = short id */
+	const char *workdir;  /* NULL = "/" */
+	const char *rootfs;   /* "/" for a host command */
+	bool has_user;
+	uint32_t uid, gid;
+	unsigned console_rows, console_cols;
+	/* Limits; .set false = not asked for. */
+	struct opt_i64 memory, memory_swap, cpu_shares, cpu_quota, cpu_period, pids;
+	const char *cpuset_cpus, *cpuset_mems;
+};
+
+/* Build the config. Caller owns the returned object (json_object_put). */
+int runconfig_build(const struct run_request *r, json_object **out, md_error *err);
+
+/* The default environment plus -e entries: PATH, HOSTNAME, HOME, TERM. */
+char **runconfig_env(const struct run_request *r);
+
+#endif

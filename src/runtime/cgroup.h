@@ -1,0 +1,83 @@
+/* cgroups behind one small interface. The layout (v1, v2, or hybrid: v1
+ * controllers plus a cgroup2 mount at /sys/fs/cgroup/unified) is detected
+ * once; cgroup-v1.c and cgroup-v2.c implement the per-version writers.
+ *
+ * Paths: every container cgroup lives under MD_CGROUP_PARENT at the root of
+ * each hierarchy (like Docker's /docker/); a relative OCI cgroupsPath is
+ * placed under that parent too, an absolute one is taken as given. */
+#ifndef MD_CGROUP_H
+#define MD_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../util/error.h"
+#include "spec.h"
+
+#define MD_CGROUP_PARENT "/mydocker"
+#define MD_CGROUP_ROOT "/sys/fs/cgroup"
+
+enum cgroup_mode {
+	CGROUP_MODE_V1,     /* v1 controllers only */
+	CGROUP_MODE_HYBRID, /* v1 controllers + cgroup2 at /sys/fs/cgroup/unified */
+	CGROUP_MODE_V2,     /* cgroup2 at /sys/fs/cgroup */
+};
+
+struct cgroup; /* opaque */
+
+int cgroup_detect_mode(enum cgroup_mode *mode, md_error *err);
+
+/* The full cgroup path ("/mydocker/ID", or the config's cgroupsPath made
+ * relative to /mydocker, or an absolute one as given). Caller frees. */
+char *cgroup_path_for(const char *cgroups_path, const char *id);
+
+/* Create the cgroup in every hierarchy and apply res (which may be NULL).
+ * A limit that the host cannot apply fails the call; on failure nothing is
+ * left behind. */
+int cgroup_create(const char *path, const struct spec_resources *res,
+		  struct cgroup **out, md_error *err);
+
+/* Open an existing cgroup (for state, kill --all, delete, update...).
+ * Does not fail when some hierarchies lack the directory. */
+int cgroup_open(const char *path, struct cgroup **out, md_error *err);
+
+/* Move pid into the cgroup in every hierarchy. */
+int cgroup_enter(struct cgroup *cg, pid_t pid, md_error *err);
+
+/* Apply (more) resources to an existing cgroup (runc update). */
+int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error *err);
+
+/* Freeze or thaw every process in the cgroup; waits until done. */
+int cgroup_freeze(struct cgroup *cg, bool frozen, md_error *err);
+/* 1 when frozen, 0 when not, -1 on error. */
+int cgroup_is_frozen(struct cgroup *cg, md_error *err);
+
+/* PIDs (host view) of every process in the cgroup. Caller frees *pids. */
+int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n, md_error *err);
+
+/* Send sig to every process in the cgroup. */
+int cgroup_kill(struct cgroup *cg, int sig, md_error *err);
+
+/* How many times the OOM killer fired in this cgroup (0 if none). */
+int cgroup_oom_kills(struct cgroup *cg, long *count, md_error *err);
+
+/* Kill what is left (SIGKILL, waiting until empty, bounded), then remove
+ * the directories in every hierarchy. Missing directories are fine. */
+int cgroup_destroy(struct cgroup *cg, md_error *err);
+
+/* Memory and CPU usage for `events --stats` and `ps`. */
+struct cgroup_stats {
+	unsigned long long memory_usage, memory_limit, cpu_usage_ns;
+	unsigned long long pids_current, pids_limit;
+};
+int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, md_error *err);
+
+const char *cgroup_get_path(const struct cgroup *cg);
+void cgroup_free(struct cgroup *cg);
+
+/* Pure conversions, exposed for unit tests. */
+unsigned long long cgroup_shares_to_weight(unsigned long long shares);
+/* "max" or the number, for v2 files; buf >= 32 bytes. */
+const char *cgroup_v2_limit(int64_t v, char *buf);
+
+#endif

@@ -1,0 +1,216 @@
+#include "process.h"
+#include "../util/cleanup.h"
+#include "../util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static const char *env_get(char *const *env, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], key, kl) == 0 && env[i][kl] == '=')
+			return env[i] + kl + 1;
+	return NULL;
+}
+
+static int exec_error(const char *file, int e, md_error *err)
+{
+	md_error_set(err, e, "exec: \"%s\"", file);
+	err->status = (e == ENOENT || e == ENOTDIR) ? MD_EXIT_NOT_FOUND : MD_EXIT_CANNOT_EXEC;
+	return -1;
+}
+
+static int check_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EACCES;
+		return -1;
+	}
+	return access(path, X_OK);
+}
+
+int process_find_executable(const char *file, char *const *env, char **out,
+			    md_error *err)
+{
+	const char *path = env_get(env, "PATH");
+	cleanup_free char *dirs = NULL;
+	int last_error = ENOENT;
+	char *save = NULL;
+
+	if (!file || !*file)
+		return exec_error("", ENOENT, err);
+	if (strchr(file, '/')) {
+		if (check_executable(file) < 0)
+			return exec_error(file, errno, err);
+		*out = xstrdup(file);
+		return 0;
+	}
+	dirs = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", file);
+
+		if (check_executable(cand) == 0) {
+			*out = TAKE_PTR(cand);
+			return 0;
+		}
+		if (errno == EACCES)
+			last_error = EACCES;
+	}
+	if (last_error == EACCES)
+		return exec_error(file, EACCES, err);
+	md_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+	err->status = MD_EXIT_NOT_FOUND;
+	return -1;
+}
+
+int process_setup_console(const struct spec_process *p, int *master, md_error *err)
+{
+	cleanup_close int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	cleanup_close int peer = -1;
+
+	if (m < 0)
+		return md_error_set(err, errno, "open /dev/ptmx");
+	if (unlockpt(m) < 0)
+		return md_error_set(err, errno, "unlock pty");
+	/* Open the peer through the master, not by a path the container
+	 * could have swapped. */
+	peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (peer < 0)
+		return md_error_set(err, errno, "open pty peer");
+	if (p->console_height || p->console_width) {
+		struct winsize ws = { .ws_row = (unsigned short)p->console_height,
+				      .ws_col = (unsigned short)p->console_width };
+		if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
+			return md_error_set(err, errno, "set console size");
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(peer, i) < 0)
+			return md_error_set(err, errno, "dup pty to fd %d", i);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return md_error_set(err, errno, "make pty the controlling terminal");
+	*master = TAKE_FD(m);
+	return 0;
+}
+
+int process_setup_stdio(const int stdio[3], md_error *err)
+{
+	cleanup_close int null = -1;
+	int fds[3];
+
+	for (int i = 0; i < 3; i++) {
+		fds[i] = stdio[i];
+		if (fds[i] >= 0)
+			continue;
+		if (null < 0)
+			null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0)
+			return md_error_set(err, errno, "open /dev/null");
+		fds[i] = null;
+	}
+	for (int i = 0; i < 3; i++) {
+		/* dup2 onto itself keeps FD_CLOEXEC: clear it by hand. */
+		if (fds[i] == i) {
+			if (fcntl(i, F_SETFD, 0) < 0)
+				return md_error_set(err, errno, "fcntl fd %d", i);
+		} else if (dup2(fds[i], i) < 0) {
+			return md_error_set(err, errno, "dup fd %d to %d", fds[i], i);
+		}
+	}
+	return 0;
+}
+
+int process_apply_rlimits(const struct spec_process *p, md_error *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct spec_rlimit *r = &p->rlimits[i];
+		struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
+
+		if (setrlimit(r->resource, &rl) < 0)
+			return md_error_set(err, errno, "setrlimit %d to %llu:%llu (the host "
+					    "may not allow raising it this high)", r->resource,
+					    (unsigned long long)r->soft,
+					    (unsigned long long)r->hard);
+	}
+	return 0;
+}
+
+int process_apply_oom_score(const struct spec_process *p, md_error *err)
+{
+	char buf[32];
+
+	if (!p->oom_score_adj.set)
+		return 0;
+	snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.v);
+	return md_write_file("/proc/self/oom_score_adj", buf, err);
+}
+
+int process_set_user(const struct spec_process *p, md_error *err)
+{
+	const struct spec_user *u = &p->user;
+
+	if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
+		return md_error_set(err, errno, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return md_error_set(err, errno, "setgid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return md_error_set(err, errno, "setuid %u", (unsigned)u->uid);
+	if (u->umask.set)
+		umask((mode_t)u->umask.v);
+	return 0;
+}
+
+int process_chdir(const struct spec_process *p, md_error *err)
+{
+	const char *cwd = p->cwd ? p->cwd : "/";
+	char now[PATH_MAX];
+
+	if (chdir(cwd) < 0)
+		return md_error_set(err, errno, "chdir to cwd `%s`", cwd);
+	/* A cwd reached through a leaked fd would be outside our root
+	 * (CVE-2024-21626): getcwd then reports "(unreachable)". */
+	if (!getcwd(now, sizeof(now)) || now[0] != '/')
+		return md_error_set(err, EPERM, "cwd `%s` is outside the container root", cwd);
+	return 0;
+}
+
+int process_prepare_fds(int preserve, md_error *err)
+{
+	unsigned first = 3 + (unsigned)(preserve > 0 ? preserve : 0);
+
+	for (unsigned fd = 3; fd < first; fd++)
+		if (fcntl((int)fd, F_SETFD, 0) < 0)
+			return md_error_set(err, errno, "preserved fd %u", fd);
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return md_error_set(err, errno, "close_range");
+	return 0;
+}
+
+void process_reset_signals(void)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}

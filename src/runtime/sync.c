@@ -1,0 +1,151 @@
+#include "sync.h"
+#include "../util/cleanup.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *const type_names[] = {
+	[SYNC_CGROUP_DONE] = "cgroup-done",
+	[SYNC_USERNS_READY] = "userns-ready",
+	[SYNC_CONSOLE] = "console",
+	[SYNC_READY] = "ready",
+	[SYNC_EXEC] = "exec",
+	[SYNC_ERROR] = "error",
+};
+
+const char *sync_type_name(enum sync_type t)
+{
+	if ((size_t)t < ARRAY_SIZE(type_names) && type_names[t])
+		return type_names[t];
+	return "unknown";
+}
+
+int sync_pair(int fds[2], md_error *err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return md_error_set(err, errno, "socketpair");
+	return 0;
+}
+
+static int send_frame(int sock, const struct sync_msg *m, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	for (;;) {
+		ssize_t r = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (r >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int sync_send(int sock, enum sync_type type, int fd, md_error *err)
+{
+	struct sync_msg m = { .type = type };
+
+	if (send_frame(sock, &m, fd) < 0)
+		return md_error_set(err, errno, "sync: send %s", sync_type_name(type));
+	return 0;
+}
+
+void sync_send_error(int sock, const md_error *e)
+{
+	struct sync_msg m = { .type = SYNC_ERROR, .errnum = e->errnum, .status = e->status };
+
+	snprintf(m.msg, sizeof(m.msg), "%s", e->msg);
+	(void)send_frame(sock, &m, -1);
+}
+
+static ssize_t recv_frame(int sock, struct sync_msg *m, int *fd_out)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t r;
+
+	do
+		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		return r;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		int fd;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (fd_out && *fd_out < 0)
+			*fd_out = fd;
+		else
+			close(fd);
+	}
+	return r;
+}
+
+static int error_from_frame(struct sync_msg *m, md_error *err)
+{
+	m->msg[sizeof(m->msg) - 1] = '\0';
+	md_error_set(err, m->errnum, "%s", m->msg);
+	err->status = m->status ? m->status : MD_EXIT_FAILURE;
+	return -1;
+}
+
+int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err)
+{
+	struct sync_msg m;
+	ssize_t r;
+
+	memset(&m, 0, sizeof(m));
+	if (fd_out)
+		*fd_out = -1;
+	r = recv_frame(sock, &m, fd_out);
+	if (r < 0)
+		return md_error_set(err, errno, "sync: waiting for %s", sync_type_name(want));
+	if (r == 0)
+		return md_error_set(err, 0, "container process exited before `%s`",
+				    sync_type_name(want));
+	if (r != (ssize_t)sizeof(m))
+		return md_error_set(err, EPROTO, "sync: short frame while waiting for %s",
+				    sync_type_name(want));
+	if (m.type == SYNC_ERROR) {
+		return error_from_frame(&m, err);
+	}
+	if (m.type != want)
+		return md_error_set(err, EPROTO, "sync: got %s while waiting for %s",
+				    sync_type_name(m.type), sync_type_name(want));
+	return 0;
+}
+
+int sync_wait_exec(int sock, md_error *err)
+{
+	struct sync_msg m;
+	ssize_t r;
+
+	memset(&m, 0, sizeof(m));
+	r = recv_frame(sock, &m, NULL);
+	if (r == 0)
+		return 0;
+	if (r < 0)
+		return md_error_set(err, errno, "sync: waiting for exec");
+	if (m.type != SYNC_ERROR)
+		return md_error_set(err, EPROTO, "sync: got %s while waiting for exec",
+				    sync_type_name(m.type));
+	return error_from_frame(&m, err);
+}

@@ -1,0 +1,35 @@
+/* One error type for the whole code base (crun's libcrun_error_t in spirit).
+ * Library functions return a negative value on failure and fill *err; callers
+ * may prepend context on the way up. Only the CLI prints an error. */
+#ifndef MD_ERROR_H
+#define MD_ERROR_H
+
+#include <stddef.h>
+
+/* Exit statuses that Docker uses for its own failures. */
+enum {
+	MD_EXIT_FAILURE = 125, /* mydocker itself failed */
+	MD_EXIT_CANNOT_EXEC = 126,
+	MD_EXIT_NOT_FOUND = 127,
+};
+
+typedef struct md_error {
+	int errnum;  /* errno value, 0 when the failure has none */
+	int status;  /* exit status the CLI should use (MD_EXIT_*) */
+	char msg[1024];
+} md_error;
+
+/* Fill err with errnum and a formatted message; returns -1. err may be NULL. */
+int md_error_set(md_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Prepend "context: " to the message already in err; returns -1. */
+int md_error_prefix(md_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "msg: strerror(errnum)" (or just msg) into buf; returns buf. */
+const char *md_error_text(const md_error *err, char *buf, size_t len);
+
+void md_error_clear(md_error *err);
+
+#endif

@@ -1,0 +1,79 @@
+# Helpers for integration tests. Each test is a function t_NAME in a
+# tests/integration/test_*.sh file; it fails by returning non-zero or
+# calling fail; `skip REASON` exits 77. Every test runs in its own bash.
+set -u
+set -o pipefail
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "$*"
+	exit 77
+}
+
+assert_eq() { # actual expected [what]
+	[ "$1" == "$2" ] || fail "${3:-value}: got '$1', want '$2'"
+}
+
+assert_contains() { # haystack needle [what]
+	[[ "$1" == *"$2"* ]] || fail "${3:-output}: '$1' does not contain '$2'"
+}
+
+assert_not_contains() {
+	[[ "$1" != *"$2"* ]] || fail "${3:-output}: '$1' contains '$2'"
+}
+
+# md ARGS...: run mydocker with a timeout; sets $out, $err, $rc.
+md() {
+	local ef
+	ef=$(mktemp)
+	out=$(timeout -k 2 30 "$MYDOCKER" "$@" 2>"$ef")
+	rc=$?
+	err=$(cat "$ef")
+	rm -f "$ef"
+	return 0
+}
+
+# The host's view that no container may change.
+host_snapshot() {
+	{
+		awk '{print $4, $5, $9, $10}' /proc/self/mountinfo | sort
+		readlink /proc/self/exe
+		hostname
+	}
+}
+
+lib_begin() {
+	cd "$TOP" || exit 1
+	LIB_SNAPSHOT=$(host_snapshot)
+}
+
+lib_end() {
+	local now
+	now=$(host_snapshot)
+	[ "$now" == "$LIB_SNAPSHOT" ] || fail "host mounts or hostname changed: $(diff <(echo "$LIB_SNAPSHOT") <(echo "$now"))"
+}
+
+# A cgroup file of the single container now running (v1 or v2 layout).
+cg_file() { # controller file
+	local f
+	for f in /sys/fs/cgroup/"$1"/mydocker/*/"$2" /sys/fs/cgroup/mydocker/*/"$2"; do
+		[ -e "$f" ] && { cat "$f"; return 0; }
+	done
+	return 1
+}
+
+# Wait until a command succeeds (bounded).
+wait_for() { # tries command...
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

@@ -1,0 +1,171 @@
+# mydocker run: namespaces, argv, env, stdio, exit codes.
+
+t_pid1_and_only_own_processes() {
+	md run /bin/sh -c 'echo $$'
+	assert_eq "$rc" 0 "exit code"
+	assert_eq "$out" 1 "pid of the shell"
+	md run /bin/ps -e -o pid=,comm=
+	assert_eq "$(echo $out)" "1 ps" "ps -e inside"
+	md run /bin/sh -c 'ps -ef | wc -l'
+	assert_eq "$out" 4 "header + sh + ps + wc"
+}
+
+t_new_namespaces() {
+	local ns
+	for ns in pid mnt uts ipc net cgroup; do
+		md run /bin/readlink /proc/self/ns/$ns
+		assert_eq "$rc" 0
+		[ "$out" != "$(readlink /proc/self/ns/$ns)" ] || fail "$ns namespace is the host's"
+	done
+	md run /bin/cat /proc/self/cgroup
+	assert_contains "$out" "memory:/"$'\n' "cgroup namespace root"
+}
+
+t_hostname_default_and_flag() {
+	md run /bin/hostname
+	[[ "$out" =~ ^[0-9a-f]{12}$ ]] || fail "default hostname '$out' is not a short id"
+	md run --hostname box1 /bin/sh -c 'hostname; echo $HOSTNAME'
+	assert_eq "$out" $'box1\nbox1'
+	md run -h box2 /bin/hostname
+	assert_eq "$out" box2
+}
+
+t_loopback_up_no_other_links() {
+	md run /bin/cat /sys/class/net/lo/operstate
+	[ "$rc" = 0 ] || fail "$err"
+	md run /bin/ls /sys/class/net
+	# /sys is the host's here (host root); the netns view is in /proc.
+	md run /bin/sh -c 'cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " "'
+	assert_eq "$out" lo "interfaces in the container"
+}
+
+t_fresh_proc_and_host_untouched() {
+	local before after
+	before=$(readlink /proc/self/exe; ls /proc | grep -c '^[0-9]')
+	md run /bin/ls /proc
+	assert_eq "$rc" 0
+	# Only pid 1 (ls) is in the container's /proc.
+	assert_eq "$(echo "$out" | grep -E '^[0-9]+$' | tr '\n' ' ')" "1 "
+	for i in 1 2 3; do md run /bin/true; done
+	after=$(readlink /proc/self/exe; ls /proc | grep -c '^[0-9]')
+	[ "$(echo "$before" | head -1)" = "$(echo "$after" | head -1)" ] || fail "host /proc/self/exe changed"
+	[ "$(echo "$after" | tail -1)" -gt 5 ] || fail "host /proc lost its processes"
+	grep -q " /proc proc " /proc/mounts || fail "host /proc mount changed"
+}
+
+t_argv_passes_unchanged() {
+	local expected
+	md run /bin/sh -c 'for a in "$@"; do printf "[%s]\n" "$a"; done' sh \
+		"a b" "" "'single'" '"double"' 'back\slash' '$HOME' '*' $'new\nline'
+	expected=$'[a b]\n[]\n[\'single\']\n["double"]\n[back\\slash]\n[$HOME]\n[*]\n[new\nline]'
+	assert_eq "$out" "$expected" "argv"
+	md run /bin/sh -c 'echo $#' sh $(seq 1 5000)
+	assert_eq "$out" 5000 "argument count"
+	md run /bin/echo "$(head -c 100000 /dev/zero | tr '\0' x)"
+	assert_eq "${#out}" 100000 "long argument"
+}
+
+t_environment_is_clean() {
+	export HOST_ONLY_VAR=leak FROM_HOST=hostval
+	md run /usr/bin/env
+	assert_eq "$(echo "$out" | cut -d= -f1 | sort | tr '\n' ' ')" "HOME HOSTNAME PATH " "env keys"
+	assert_contains "$out" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	assert_contains "$out" "HOME=/root"
+	md run -e A=1 -e 'B=two words' -e FROM_HOST -e UNSET_ON_HOST -e HOME=/home/x /usr/bin/env
+	assert_contains "$out" "A=1"
+	assert_contains "$out" "B=two words"
+	assert_contains "$out" "FROM_HOST=hostval"
+	assert_contains "$out" "HOME=/home/x"
+	assert_not_contains "$out" "HOME=/root"
+	assert_not_contains "$out" "UNSET_ON_HOST"
+	assert_not_contains "$out" "HOST_ONLY_VAR"
+}
+
+t_stdin_interactive_and_not() {
+	out=$(echo hi | timeout 10 "$MYDOCKER" run -i /bin/cat)
+	assert_eq "$out" hi "-i passes stdin and EOF"
+	out=$(echo hi | timeout 10 "$MYDOCKER" run /bin/cat)
+	assert_eq "$out" "" "without -i stdin is empty"
+	out=$(seq 1 100000 | timeout 10 "$MYDOCKER" run -i /usr/bin/wc -l)
+	assert_eq "$out" 100000 "large stdin"
+}
+
+t_stdout_stderr_separate() {
+	local o e
+	o=$(timeout 10 "$MYDOCKER" run /bin/sh -c 'echo out; echo err >&2' 2>/tmp/md-err.$$)
+	e=$(cat /tmp/md-err.$$)
+	rm -f /tmp/md-err.$$
+	assert_eq "$o" out
+	assert_eq "$e" err
+}
+
+t_exit_codes() {
+	md run /bin/sh -c 'exit 42'
+	assert_eq "$rc" 42 "exit status"
+	md run /bin/true
+	assert_eq "$rc" 0
+	# PID 1 cannot kill itself (the kernel protects init); a child of an
+	# exec'ed shell can report its own death by signal through the shell.
+	md run /bin/sh -c '/bin/sh -c "kill -TERM \$\$"; exit $?'
+	assert_eq "$rc" 143 "status of a child killed by SIGTERM"
+}
+
+t_exit_code_not_found_and_not_executable() {
+	md run /no/such/program
+	assert_eq "$rc" 127
+	assert_contains "$err" "/no/such/program"
+	assert_contains "$err" "no such file or directory"
+	assert_eq "$(echo "$err" | wc -l)" 1 "one line on stderr"
+	md run /etc/passwd
+	assert_eq "$rc" 126
+	assert_contains "$err" "/etc/passwd"
+	assert_contains "$err" "permission denied"
+	md run /etc
+	assert_eq "$rc" 126
+}
+
+t_exit_code_mydocker_failures() {
+	md run --no-such-flag /bin/true
+	assert_eq "$rc" 125
+	assert_contains "$err" "unknown flag"
+	md run
+	assert_eq "$rc" 125
+	md run -m /bin/true
+	assert_eq "$rc" 125
+	md run -m lots /bin/true
+	assert_eq "$rc" 125
+	assert_contains "$err" "invalid size"
+	md nosuchcommand
+	assert_eq "$rc" 125
+	md run busybox
+	assert_eq "$rc" 125
+}
+
+t_no_zombies_or_strays() {
+	local start=$SECONDS
+	md run /bin/sh -c 'sleep 100 & sleep 100 & exit 7'
+	assert_eq "$rc" 7
+	[ $((SECONDS - start)) -lt 10 ] || fail "run waited for background children"
+	pgrep -f 'sleep 100' && fail "background processes survived"
+	return 0
+}
+
+t_help_and_version() {
+	md --help
+	assert_eq "$rc" 0
+	assert_contains "$out" "Usage: mydocker"
+	md run --help
+	assert_eq "$rc" 0
+	assert_contains "$out" "--memory"
+	md --version
+	assert_eq "$rc" 0
+	assert_contains "$out" "mydocker version"
+}
+
+t_workdir() {
+	md run -w /tmp /bin/pwd
+	assert_eq "$out" /tmp
+	md run -w /no/such/dir /bin/pwd
+	assert_eq "$rc" 125
+	assert_contains "$err" "/no/such/dir"
+}
