@@ -618,8 +618,19 @@ static int cg_new(const char *path, struct cgroup **out, md_error *err)
  * never noted: it is shared by every container and stays. */
 static int make_dirs(struct cgroup *cg, struct cg_hier *h, md_error *err)
 {
-	cleanup_free char *dir = xstrdup(h->mount);
+	cleanup_free char *dir = NULL;
 	size_t mlen = strlen(h->mount);
+
+	/* Usually the parents exist: one mkdir then. */
+	if (mkdir(h->dir, 0755) == 0) {
+		h->created = true;
+		return 0;
+	}
+	if (errno == EEXIST)
+		return md_error_set(err, EEXIST, "cgroup %s already exists", cg->path);
+	if (errno != ENOENT)
+		return md_error_set(err, errno, "mkdir `%s`", h->dir);
+	dir = xstrdup(h->mount);
 
 	for (const char *s = cg->path; *s;) {
 		const char *e = strchrnul(s + 1, '/');
@@ -1007,8 +1018,22 @@ static int remove_tree(const char *dir, md_error *err)
 	return rmdir_retry(dir, err);
 }
 
+/* The common case after a container's init was reaped: every leaf is
+ * empty and has no children, so a plain rmdir each is enough. */
+static bool remove_leaves_fast(struct cgroup *cg)
+{
+	bool all = true;
+
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		if (rmdir(cg->hiers[i].dir) < 0 && errno != ENOENT)
+			all = false;
+	return all;
+}
+
 int cgroup_destroy(struct cgroup *cg, md_error *err)
 {
+	if (remove_leaves_fast(cg))
+		return 0;
 	if (kill_and_wait(cg, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cg->n_hiers; i++)
