@@ -1385,3 +1385,25 @@ void spec_free(struct spec *s)
 	free_linux(&s->linux);
 	free(s);
 }
+
+/* ---- resources alone (runc update --resources) ---- */
+
+int spec_resources_from_json(json_object *obj, struct spec_resources *r, md_error *err)
+{
+	json_object *wrap = json_object_new_object();
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	json_object_object_add(wrap, "resources", json_object_get(obj));
+	ret = parse_resources(wrap, &(const struct where){ .key = "update" }, r, err);
+	json_object_put(wrap);
+	if (ret < 0)
+		free_resources(r);
+	return ret;
+}
+
+void spec_resources_free(struct spec_resources *r)
+{
+	free_resources(r);
+	memset(r, 0, sizeof(*r));
+}

@@ -199,6 +199,10 @@ void spec_free(struct spec *s);
 int spec_process_from_json(json_object *obj, struct spec_process **out, md_error *err);
 void spec_process_free(struct spec_process *p);
 
+/* Parse a linux.resources object alone (runc update --resources FILE). */
+int spec_resources_from_json(json_object *obj, struct spec_resources *r, md_error *err);
+void spec_resources_free(struct spec_resources *r);
+
 /* Parse the mount option list of one mount into flags/data. */
 int spec_mount_parse_options(struct spec_mount *m, md_error *err);
 

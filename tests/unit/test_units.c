@@ -120,3 +120,21 @@ TEST(runconfig_limits_env_tty)
 	CHECK_STR(s->process->env[4], "A=b c");
 	spec_free(s);
 }
+
+TEST(resources_alone_for_update)
+{
+	json_object *o = json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9},"
+					    "\"cpu\":{\"shares\":\"x\"}}");
+	json_object *good = json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9}}");
+	struct spec_resources r;
+	md_error err;
+
+	CHECK(spec_resources_from_json(o, &r, &err) < 0);
+	CHECK(strstr(err.msg, "resources.cpu.shares") != NULL);
+	CHECK(spec_resources_from_json(good, &r, &err) == 0);
+	CHECK_INT(r.memory_limit.v, 1048576);
+	CHECK_INT(r.pids_limit.v, 9);
+	spec_resources_free(&r);
+	json_object_put(o);
+	json_object_put(good);
+}

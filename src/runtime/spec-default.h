@@ -1,0 +1,14 @@
+/* The starter config.json that `mydocker-runtime spec` writes: the usual
+ * OCI default (busybox-friendly `sh`, read-only root at "rootfs", the
+ * standard mounts, masked and read-only paths, a deny-all device rule). */
+#ifndef MD_SPEC_DEFAULT_H
+#define MD_SPEC_DEFAULT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+/* rootless: no network namespace, a user namespace mapping the caller,
+ * no cgroup mount, bind /sys, no resources. Caller owns the object. */
+json_object *spec_default_json(bool rootless, unsigned uid, unsigned gid);
+
+#endif
