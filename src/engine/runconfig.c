@@ -1,4 +1,5 @@
 #include "runconfig.h"
+#include "runtime/seccomp.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
@@ -55,6 +56,26 @@ char **runconfig_env(const struct run_request *r)
 	return env;
 }
 
+/* Docker's default capabilities; --privileged keeps them all. */
+static json_object *caps_object(void)
+{
+	static const char *const names[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+		"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+		"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE" };
+	static const char *const sets[] = { "bounding", "effective", "permitted" };
+	json_object *caps = json_object_new_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		json_object *a = json_object_new_array();
+
+		for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+			json_object_array_add(a, json_object_new_string(names[k]));
+		json_object_object_add(caps, sets[i], a);
+	}
+	return caps;
+}
+
 static json_object *process_object(const struct run_request *r)
 {
 	json_object *p = json_object_new_object(), *user = json_object_new_object();
@@ -73,6 +94,8 @@ static json_object *process_object(const struct run_request *r)
 	json_object_object_add(p, "args", str_array(r->args));
 	json_object_object_add(p, "env", str_array(env));
 	json_object_object_add(p, "cwd", json_object_new_string(r->workdir ? r->workdir : "/"));
+	if (!r->privileged)
+		json_object_object_add(p, "capabilities", caps_object());
 	return p;
 }
 
@@ -140,6 +163,48 @@ static json_object *proc_mount(void)
 	return m;
 }
 
+/* The bounding set, which dockerd checks a profile's caps against; with
+ * no capabilities in the config, the process keeps all of root's. */
+static uint64_t bounding_caps(json_object *process)
+{
+	json_object *caps, *list;
+	uint64_t mask = 0;
+
+	if (!json_object_object_get_ex(process, "capabilities", &caps) ||
+	    !json_object_object_get_ex(caps, "bounding", &list))
+		return UINT64_MAX;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		int c = spec_cap_number(json_object_get_string(json_object_array_get_idx(list, i)));
+
+		if (c >= 0 && c < 64)
+			mask |= UINT64_C(1) << c;
+	}
+	return mask;
+}
+
+/* linux.seccomp: the profile evaluated for this container, as dockerd
+ * does (its rules that depend on capabilities and the architecture). */
+static int add_seccomp(json_object *lnx, json_object *process, const struct run_request *r,
+		       md_error *err)
+{
+	enum json_tokener_error jerr = json_tokener_success;
+	json_object *profile, *sc = NULL;
+	int ret;
+
+	if (r->privileged || r->seccomp_unconfined)
+		return 0;
+	profile = r->seccomp_profile ? json_tokener_parse_verbose(r->seccomp_profile, &jerr)
+				     : rt_seccomp_default_profile();
+	if (!profile)
+		return md_error_set(err, 0, "seccomp profile: invalid JSON: %s",
+				    json_tokener_error_desc(jerr));
+	ret = rt_seccomp_from_docker(profile, bounding_caps(process), &sc, err);
+	json_object_put(profile);
+	if (sc)
+		json_object_object_add(lnx, "seccomp", sc);
+	return ret;
+}
+
 int runconfig_build(const struct run_request *r, json_object **out, md_error *err)
 {
 	json_object *c, *root, *lnx, *mounts;
@@ -162,6 +227,10 @@ int runconfig_build(const struct run_request *r, json_object **out, md_error *er
 	json_object_object_add(lnx, "namespaces", namespaces_array());
 	json_object_object_add(lnx, "resources", resources_object(r));
 	json_object_object_add(c, "linux", lnx);
+	if (add_seccomp(lnx, json_object_object_get(c, "process"), r, err) < 0) {
+		json_object_put(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }

@@ -25,6 +25,12 @@ struct run_request {
 	/* Limits; .set false = not asked for. */
 	struct opt_i64 memory, memory_swap, cpu_shares, cpu_quota, cpu_period, pids;
 	const char *cpuset_cpus, *cpuset_mems;
+	/* --privileged: every capability, no seccomp. */
+	bool privileged;
+	/* Seccomp: Docker's default profile, unless seccomp_unconfined or
+	 * seccomp_profile (the text of a profile in Docker's format). */
+	bool seccomp_unconfined;
+	const char *seccomp_profile;
 };
 
 /* Build the config. Caller owns the returned object (json_object_put). */

@@ -268,20 +268,37 @@ void cg_v1_device_line(const struct spec_device_rule *r, char *buf, size_t len)
 		 r->access[0] ? r->access : "rwm");
 }
 
+/* The devices every container gets (runtime-spec "Default Devices"), so
+ * they must stay usable whatever the config's rules say, as runc does:
+ * mknod of any node (the device rules still guard its use), null, zero,
+ * full, random, urandom, tty, ptmx and the pty peers. */
+static const struct spec_device_rule default_allows[] = {
+	{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
+	{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" }, { true, 'c', 1, 7, "rwm" },
+	{ true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
+	{ true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
+};
+
+static int write_device_rule(const char *dir, const struct spec_device_rule *r, md_error *err)
+{
+	char line[80];
+
+	cg_v1_device_line(r, line, sizeof(line));
+	return cg_write_limit(dir, r->allow ? "devices.allow" : "devices.deny", line,
+			      "device rules", NULL, err);
+}
+
 /* Rules go in order, as OCI lists them: a leading deny-all resets the
  * cgroup to "deny everything", and the allow rules after it add exceptions. */
 static int v1_set_devices(const char *dir, const struct spec_resources *res,
 			  md_error *err)
 {
-	for (size_t i = 0; i < res->n_devices; i++) {
-		const struct spec_device_rule *r = &res->devices[i];
-		char line[80];
-
-		cg_v1_device_line(r, line, sizeof(line));
-		if (cg_write_limit(dir, r->allow ? "devices.allow" : "devices.deny", line,
-				   "device rules", NULL, err) < 0)
+	for (size_t i = 0; i < res->n_devices; i++)
+		if (write_device_rule(dir, &res->devices[i], err) < 0)
 			return -1;
-	}
+	for (size_t i = 0; res->n_devices && i < ARRAY_SIZE(default_allows); i++)
+		if (write_device_rule(dir, &default_allows[i], err) < 0)
+			return -1;
 	return 0;
 }
 

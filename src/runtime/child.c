@@ -1,8 +1,10 @@
 #include "child.h"
 #include "../util/cleanup.h"
 #include "../util/util.h"
+#include "hooks.h"
 #include "mounts.h"
 #include "process.h"
+#include "seccomp.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -10,11 +12,29 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* What the child learns on the way; it lives until execve. */
+struct child_run {
+	char *exe;
+	char *state_json;  /* from the parent, for the hooks the child runs */
+	int fifo_fd;       /* exec.fifo opened for writing, once start came */
+};
+
+bool child_has_hooks_step(const struct spec *s)
+{
+	const struct spec_hooks *h = &s->hooks;
+
+	return h->n_prestart || h->n_create_runtime || h->n_create_container ||
+	       h->n_start_container;
+}
 
 /* Bring up "lo" in a new network namespace, as runc and crun do. */
 static int loopback_up(md_error *err)
@@ -51,19 +71,83 @@ static int step_namespaces(const struct child_ctx *cx, md_error *err)
 {
 	const struct spec *s = cx->spec;
 
-	/* Only now, inside our cgroup, so that it becomes the namespace root. */
-	if (spec_find_namespace(s, CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return md_error_set(err, errno, "unshare cgroup namespace");
-	if (spec_find_namespace(s, CLONE_NEWNET) && loopback_up(err) < 0)
+	/* Only now, inside our cgroup, so that a new cgroup namespace has it
+	 * as its root. */
+	if (ns_plan_join_child(cx->ns, s, err) < 0)
+		return -1;
+	if (ns_plan_has(s, CLONE_NEWNET) && !ns_plan_joins(cx->ns, CLONE_NEWNET) &&
+	    loopback_up(err) < 0)
 		return -1;
 	if (setsid() < 0)
 		return md_error_set(err, errno, "setsid");
 	return 0;
 }
 
+/* The state JSON the parent put in a memfd (read by offset: no path,
+ * no /proc needed). */
+static int read_fd_text(int fd, char **out, md_error *err)
+{
+	size_t used = 0, cap = 4096;
+	char *buf = xmalloc0(cap);
+
+	for (;;) {
+		ssize_t r = pread(fd, buf + used, cap - used - 1, (off_t)used);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return md_error_set(err, errno, "read state from parent");
+		}
+		if (r == 0)
+			break;
+		used += (size_t)r;
+		if (cap - used < 2)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	buf[used] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* Hooks run before our mounts exist must not leak mounts to the host:
+ * cut propagation first, as rootfs_setup would (it does it again). */
+static int isolate_mounts(const struct spec *s, md_error *err)
+{
+	unsigned long prop = s->linux.rootfs_propagation;
+
+	if (!ns_plan_has(s, CLONE_NEWNS))
+		return 0;
+	if (mount(NULL, "/", NULL, prop ? prop : (MS_SLAVE | MS_REC), NULL) < 0)
+		return md_error_set(err, errno, "set propagation of /");
+	return 0;
+}
+
+/* The hooks step: the parent runs prestart and createRuntime while we
+ * wait, then we run createContainer in the container's namespaces.
+ * TODO: this belongs after the mounts and before pivot_root; it moves
+ * there once mounts.c splits rootfs_setup in two. */
+static int step_hooks(const struct child_ctx *cx, struct child_run *run, md_error *err)
+{
+	cleanup_close int state_fd = -1;
+
+	if (!child_has_hooks_step(cx->spec))
+		return 0;
+	if (isolate_mounts(cx->spec, err) < 0)
+		return -1;
+	if (sync_send(cx->sock, SYNC_HOOKS, -1, err) < 0 ||
+	    sync_expect(cx->sock, SYNC_HOOKS_DONE, &state_fd, err) < 0)
+		return -1;
+	if (state_fd >= 0 && read_fd_text(state_fd, &run->state_json, err) < 0)
+		return -1;
+	if (!run->state_json)
+		return 0;
+	return rt_run_hooks_text(&cx->spec->hooks, RT_HOOK_CREATE_CONTAINER, run->state_json, err);
+}
+
 static int step_names(const struct spec *s, md_error *err)
 {
-	bool uts = spec_find_namespace(s, CLONE_NEWUTS) != NULL;
+	bool uts = ns_plan_has(s, CLONE_NEWUTS);
 
 	if ((s->hostname || s->domainname) && !uts)
 		return md_error_set(err, EINVAL, "hostname or domainname set without a "
@@ -93,6 +177,10 @@ static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
 
 	if (process_apply_rlimits(p, err) < 0 || process_apply_oom_score(p, err) < 0)
 		return -1;
+	/* Without no_new_privs, loading the filter takes CAP_SYS_ADMIN, which
+	 * the user switch may drop: load it now, as runc does (seccomp.h). */
+	if (!p->no_new_privileges && rt_seccomp_apply(cx->seccomp, err) < 0)
+		return -1;
 	if (process_set_user(p, err) < 0 || process_chdir(p, err) < 0)
 		return -1;
 	/* Look the program up before reporting ready, so that "not found"
@@ -100,23 +188,92 @@ static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
 	return process_find_executable(p->args[0], p->env, exe, err);
 }
 
-static int wait_for_start(const struct child_ctx *cx, md_error *err)
+/* The fifo was opened O_PATH before pivot_root; reopen it for writing
+ * through /proc (runc's way), or by its path when there is no /proc. */
+static int open_fifo(const struct child_ctx *cx, md_error *err)
 {
-	const char *fifo = cx->opts->exec_fifo;
-	cleanup_close int fd = -1;
+	char p[64];
+	int fd;
 
-	if (!fifo)
-		return sync_expect(cx->sock, SYNC_EXEC, NULL, err);
-	/* Blocks until `start` opens the other end for reading. */
-	fd = open(fifo, O_WRONLY | O_CLOEXEC);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", cx->fifo_path_fd);
+	do
+		fd = open(p, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0 && errno == ENOENT)
+		fd = open(cx->opts->exec_fifo, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return md_error_set(err, errno, "open exec fifo");
-	if (write(fd, "0", 1) != 1)
+	return fd;
+}
+
+static int wait_for_start(const struct child_ctx *cx, struct child_run *run, md_error *err)
+{
+	if (cx->fifo_path_fd < 0) {
+		if (sync_send(cx->sock, SYNC_READY, -1, err) < 0)
+			return -1;
+		return sync_expect(cx->sock, SYNC_EXEC, NULL, err);
+	}
+	/* `create` exits once we are ready: we must outlive it. */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		return md_error_set(err, errno, "prctl");
+	if (sync_send(cx->sock, SYNC_READY, -1, err) < 0)
+		return -1;
+	/* Blocks until `start` opens the other end for reading. We keep it
+	 * open until execve closes it: that EOF tells `start` we exec'd. */
+	run->fifo_fd = open_fifo(cx, err);
+	if (run->fifo_fd < 0)
+		return -1;
+	if (write(run->fifo_fd, "0", 1) != 1)
 		return md_error_set(err, errno, "write exec fifo");
 	return 0;
 }
 
-static int child_setup(const struct child_ctx *cx, char **exe, md_error *err)
+/* startContainer hooks see the state as "created": the program has not
+ * run yet. */
+static int step_start_hooks(const struct child_ctx *cx, struct child_run *run, md_error *err)
+{
+	json_object *o;
+	int r;
+
+	if (!run->state_json || cx->spec->hooks.n_start_container == 0)
+		return 0;
+	o = json_tokener_parse(run->state_json);
+	if (!o)
+		return md_error_set(err, EINVAL, "bad state from parent");
+	json_object_object_add(o, "status", json_object_new_string("created"));
+	r = rt_run_hooks(&cx->spec->hooks, RT_HOOK_START_CONTAINER, o, err);
+	json_object_put(o);
+	return r;
+}
+
+/* Close now what execve would close anyway (every fd above the preserved
+ * ones is close-on-exec by now) but the two we still need: an init that
+ * waits for `start` must not hold its creator's files, such as the lock
+ * on the container's state, which `delete` would then wait for. */
+static int close_inherited(const struct child_ctx *cx, md_error *err)
+{
+	int keep[2] = { cx->sock, cx->fifo_path_fd };
+	unsigned first = 3 + (unsigned)(cx->opts->preserve_fds > 0 ? cx->opts->preserve_fds : 0);
+
+	if (keep[0] > keep[1]) {
+		int t = keep[0];
+		keep[0] = keep[1];
+		keep[1] = t;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first &&
+		    syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0U) < 0)
+			return md_error_set(err, errno, "close_range");
+		first = (unsigned)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, first, ~0U, 0U) < 0)
+		return md_error_set(err, errno, "close_range");
+	return 0;
+}
+
+static int child_setup(const struct child_ctx *cx, struct child_run *run, md_error *err)
 {
 	const struct spec *s = cx->spec;
 
@@ -124,32 +281,51 @@ static int child_setup(const struct child_ctx *cx, char **exe, md_error *err)
 		return -1;
 	if (sync_expect(cx->sock, SYNC_CGROUP_DONE, NULL, err) < 0)
 		return -1;
-	if (step_namespaces(cx, err) < 0)
+	if (step_namespaces(cx, err) < 0 || step_hooks(cx, run, err) < 0)
 		return -1;
 	if (rootfs_setup(s, cx->opts->bundle, cx->opts->no_pivot, err) < 0)
 		return md_error_prefix(err, "rootfs");
 	if (step_names(s, err) < 0 || step_stdio(cx, err) < 0)
 		return -1;
-	if (step_process(cx, exe, err) < 0)
+	if (step_process(cx, &run->exe, err) < 0)
 		return -1;
-	if (process_prepare_fds(cx->opts->preserve_fds, err) < 0)
+	if (process_prepare_fds(cx->opts->preserve_fds, err) < 0 ||
+	    close_inherited(cx, err) < 0)
 		return -1;
-	if (sync_send(cx->sock, SYNC_READY, -1, err) < 0)
+	if (wait_for_start(cx, run, err) < 0 || step_start_hooks(cx, run, err) < 0)
 		return -1;
-	return wait_for_start(cx, err);
+	/* With no_new_privs, as late as possible: the fewer calls after it,
+	 * the fewer a profile must allow. */
+	if (s->process->no_new_privileges && rt_seccomp_apply(cx->seccomp, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* After start opened the fifo, nobody reads the sync socket: `start`
+ * reads the error from the fifo, as "STATUS:message". */
+static void report_error(const struct child_ctx *cx, const struct child_run *run,
+			 const md_error *err)
+{
+	char text[1200];
+
+	if (run->fifo_fd >= 0) {
+		md_error_text(err, text, sizeof(text));
+		dprintf(run->fifo_fd, "%d:%s", err->status, text);
+	}
+	sync_send_error(cx->sock, err);
 }
 
 void child_main(const struct child_ctx *cx)
 {
-	char *exe = NULL;
+	struct child_run run = { .fifo_fd = -1 };
 	md_error err;
 
 	md_error_clear(&err);
-	if (child_setup(cx, &exe, &err) == 0) {
-		execve(exe, cx->spec->process->args, cx->spec->process->env);
-		md_error_set(&err, errno, "exec: \"%s\"", exe);
+	if (child_setup(cx, &run, &err) == 0) {
+		execve(run.exe, cx->spec->process->args, cx->spec->process->env);
+		md_error_set(&err, errno, "exec: \"%s\"", run.exe);
 		err.status = errno == ENOENT ? MD_EXIT_NOT_FOUND : MD_EXIT_CANNOT_EXEC;
 	}
-	sync_send_error(cx->sock, &err);
+	report_error(cx, &run, &err);
 	_exit(err.status ? err.status : MD_EXIT_FAILURE);
 }

@@ -2,13 +2,21 @@
 #include "../util/cleanup.h"
 #include "../util/util.h"
 #include "child.h"
+#include "hooks.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "seccomp.h"
 #include "sync.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,26 +42,6 @@ static void rt_log(const struct rt_create_opts *o, enum rt_log_level lvl, const 
 	o->log(o->log_ctx, lvl, buf);
 }
 
-/* Namespaces made by clone. The cgroup namespace is left to the child,
- * which unshares it once it sits in its own cgroup. */
-static int clone_flags(const struct spec *s, md_error *err)
-{
-	int flags = 0;
-
-	for (size_t i = 0; i < s->linux.n_namespaces; i++) {
-		const struct spec_namespace *ns = &s->linux.namespaces[i];
-
-		if (ns->path && *ns->path)
-			return md_error_set(err, ENOTSUP, "joining namespace `%s` is not "
-					    "supported yet", ns->path);
-		if (ns->type == CLONE_NEWUSER)
-			return md_error_set(err, ENOTSUP, "user namespaces are not supported yet");
-		if (ns->type != CLONE_NEWCGROUP)
-			flags |= ns->type;
-	}
-	return flags;
-}
-
 static pid_t clone_child(int flags, int *pidfd)
 {
 	/* A fork-like clone: no new stack, the child runs on a copy of ours. */
@@ -73,65 +61,195 @@ static struct rt_container *container_new(const char *id)
 	return c;
 }
 
-static int spawn(struct rt_container *c, const struct spec *spec,
-		 const struct rt_create_opts *o, int flags, md_error *err)
+/* The fifo is opened O_PATH before the child pivots away from it; the fd
+ * goes above the preserved ones so that it can never become one. */
+static int open_fifo_path(const struct rt_create_opts *o, md_error *err)
 {
-	int fds[2];
+	cleanup_close int fd = -1;
+	int high;
+
+	if (!o->exec_fifo)
+		return -1;
+	fd = open(o->exec_fifo, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return md_error_set(err, errno, "open exec fifo `%s`", o->exec_fifo);
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3 + (o->preserve_fds > 0 ? o->preserve_fds : 0));
+	if (high < 0)
+		return md_error_set(err, errno, "dup exec fifo fd");
+	return high;
+}
+
+/* Clone the child, inside the pid namespace to join if the config names
+ * one: we enter it for our children only around the clone. */
+static int spawn(struct rt_container *c, const struct child_ctx *proto,
+		 struct ns_plan *plan, md_error *err)
+{
+	int fds[2], e = 0;
 
 	if (sync_pair(fds, err) < 0)
 		return -1;
-	c->pid = clone_child(flags, &c->pidfd);
-	if (c->pid < 0) {
-		int e = errno;
-		close(fds[0]);
-		close(fds[1]);
-		return md_error_set(err, e, "clone");
+	if (ns_plan_enter_parent(plan, err) == 0) {
+		c->pid = clone_child(plan->clone_flags, &c->pidfd);
+		e = errno;
 	}
 	if (c->pid == 0) {
-		struct child_ctx cx = { .spec = spec, .opts = o, .sock = fds[1] };
+		struct child_ctx cx = *proto;
+
+		cx.sock = fds[1];
 		close(fds[0]);
 		child_main(&cx);
 	}
+	/* Back to our own pid namespace before anything else can fork. */
+	if (ns_plan_leave_parent(plan, c->pid > 0 ? err : NULL) < 0 && c->pid > 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
 	close(fds[1]);
+	if (c->pid < 0) {
+		close(fds[0]);
+		if (e == ENOMEM && plan->join_fd[NS_PID] >= 0)
+			return md_error_set(err, e, "clone into the pid namespace to join "
+					    "(its init has exited?)");
+		return e ? md_error_set(err, e, "clone") : -1;
+	}
 	c->sync_fd = fds[0];
 	return 0;
 }
 
+static char *absolute_bundle(const char *bundle)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(bundle ? bundle : ".", buf))
+		return xstrdup(buf);
+	return xstrdup(bundle ? bundle : "");
+}
+
+static json_object *annotations_json(const struct spec *spec)
+{
+	json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		json_object_object_add(o, spec->annotations[i].key,
+				       json_object_new_string(spec->annotations[i].value));
+	return o;
+}
+
+/* The record of the container, for state.json and the hooks' stdin. */
+static int make_state(struct rt_container *c, const struct spec *spec,
+		      const struct rt_create_opts *o, md_error *err)
+{
+	struct rt_state *st = state_new(c->id);
+
+	c->state = st;
+	st->pid = c->pid;
+	if (state_proc_start_time(c->pid, &st->start_time, NULL, err) < 0)
+		return -1;
+	if (spec->oci_version) {
+		free(st->oci_version);
+		st->oci_version = xstrdup(spec->oci_version);
+	}
+	st->bundle = absolute_bundle(o->bundle);
+	if (rootfs_resolve(spec, o->bundle, &st->rootfs, err) < 0)
+		return -1;
+	st->created = state_now_rfc3339();
+	st->annotations = annotations_json(spec);
+	st->cgroup_path = xstrdup(cgroup_get_path(c->cgroup));
+	st->status = xstrdup("creating");
+	return 0;
+}
+
+/* The hooks step (the child is in its namespaces, not pivoted yet): run
+ * prestart then createRuntime here, then hand the child the state for the
+ * hooks it runs itself. */
+static int parent_hooks(struct rt_container *c, const struct spec *spec, md_error *err)
+{
+	const struct spec_hooks *h = &spec->hooks;
+	json_object *state = NULL;
+	cleanup_close int fd = -1;
+	int r = -1;
+
+	if (sync_expect(c->sync_fd, SYNC_HOOKS, NULL, err) < 0)
+		return -1;
+	state = state_oci_json(c->state, RT_STATUS_CREATING);
+	if (rt_run_hooks(h, RT_HOOK_PRESTART, state, err) < 0 ||
+	    rt_run_hooks(h, RT_HOOK_CREATE_RUNTIME, state, err) < 0)
+		goto out;
+	if (h->n_create_container || h->n_start_container) {
+		fd = hooks_state_memfd(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN),
+				       err);
+		if (fd < 0)
+			goto out;
+	}
+	r = sync_send(c->sync_fd, SYNC_HOOKS_DONE, fd, err);
+out:
+	json_object_put(state);
+	return r;
+}
+
 /* The parent's half of the protocol, up to the child's READY. */
-static int parent_sync(struct rt_container *c, const struct spec *spec, md_error *err)
+static int parent_sync(struct rt_container *c, const struct spec *spec,
+		       const struct rt_create_opts *o, md_error *err)
 {
 	if (cgroup_enter(c->cgroup, c->pid, err) < 0)
+		return -1;
+	if (make_state(c, spec, o, err) < 0)
 		return -1;
 	/* If the child already failed, its error frame says why. */
 	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, -1, err) < 0)
 		return sync_expect(c->sync_fd, SYNC_READY, NULL, err);
+	if (child_has_hooks_step(spec) && parent_hooks(c, spec, err) < 0)
+		return -1;
 	if (spec->process->terminal &&
 	    sync_expect(c->sync_fd, SYNC_CONSOLE, &c->console_master, err) < 0)
 		return -1;
 	return sync_expect(c->sync_fd, SYNC_READY, NULL, err);
 }
 
+static int create_in(struct rt_container *c, const struct spec *spec,
+		     const struct rt_create_opts *o, struct ns_plan *plan, md_error *err)
+{
+	struct child_ctx proto = { .spec = spec, .opts = o, .ns = plan, .fifo_path_fd = -1 };
+	cleanup_free char *cgpath = cgroup_path_for(spec->linux.cgroups_path, o->id);
+	cleanup_close int fifo_fd = -1;
+	cleanup_seccomp struct rt_seccomp *filter = NULL;
+	int r;
+
+	/* Once, here: the child only loads the program. */
+	if (rt_seccomp_compile(spec->linux.seccomp, &filter, err) < 0)
+		return -1;
+	proto.seccomp = filter;
+	if (cgroup_create(cgpath, &spec->linux.resources, &c->cgroup, err) < 0)
+		return -1;
+	rt_log(o, RT_LOG_DEBUG, "cgroup %s created", cgpath);
+	if (o->exec_fifo) {
+		fifo_fd = open_fifo_path(o, err);
+		if (fifo_fd < 0)
+			return -1;
+		proto.fifo_path_fd = fifo_fd;
+	}
+	r = spawn(c, &proto, plan, err);
+	ns_plan_close(plan); /* the child has its copies */
+	if (r < 0)
+		return -1;
+	return parent_sync(c, spec, o, err);
+}
+
 int rt_create(const struct spec *spec, const struct rt_create_opts *o,
 	      struct rt_container **out, md_error *err)
 {
 	struct rt_container *c;
-	cleanup_free char *cgpath = NULL;
-	int flags;
+	struct ns_plan plan;
 
 	if (!spec->process || !spec->process->args || !spec->process->args[0])
 		return md_error_set(err, EINVAL, "config: process.args is empty");
-	flags = clone_flags(spec, err);
-	if (flags < 0)
+	if (ns_plan_make(spec, &plan, err) < 0)
 		return -1;
 	c = container_new(o->id);
-	cgpath = cgroup_path_for(spec->linux.cgroups_path, o->id);
-	if (cgroup_create(cgpath, &spec->linux.resources, &c->cgroup, err) < 0) {
-		rt_container_free(c);
-		return -1;
-	}
-	rt_log(o, RT_LOG_DEBUG, "cgroup %s created", cgpath);
-	if (spawn(c, spec, o, flags, err) < 0 || parent_sync(c, spec, err) < 0) {
+	if (create_in(c, spec, o, &plan, err) < 0) {
 		md_error saved = *err;
+		ns_plan_close(&plan);
 		rt_destroy(c, NULL);
 		rt_container_free(c);
 		*err = saved;
@@ -156,12 +274,162 @@ int rt_start(struct rt_container *c, md_error *err)
 	return r;
 }
 
+/* ---- containers made by another process ---- */
+
+int rt_open_init(const struct rt_state *st, int *pidfd, md_error *err)
+{
+	unsigned long long start;
+	bool zombie;
+	int fd;
+
+	if (st->pid <= 0)
+		return md_error_set(err, ESRCH, "container not running");
+	fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0 && errno == ESRCH)
+		return md_error_set(err, ESRCH, "container not running");
+	if (fd < 0)
+		return md_error_set(err, errno, "pidfd_open %d", (int)st->pid);
+	/* The pidfd pins the process: if it is still the one that started at
+	 * start_time now, the pidfd is the init, whatever happens next. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    state_proc_start_time(st->pid, &start, &zombie, NULL) < 0 ||
+	    start != st->start_time || zombie) {
+		close(fd);
+		return md_error_set(err, ESRCH, "container not running");
+	}
+	*pidfd = fd;
+	return 0;
+}
+
+int rt_container_attach(const struct rt_state *st, struct rt_container **out,
+			md_error *err)
+{
+	struct rt_container *c = container_new(st->id);
+	md_error e;
+
+	c->pid = st->pid;
+	if (rt_open_init(st, &c->pidfd, &e) < 0) {
+		if (e.errnum != ESRCH) {
+			rt_container_free(c);
+			if (err)
+				*err = e;
+			return -1;
+		}
+		c->reaped = true;
+	}
+	if (st->cgroup_path && *st->cgroup_path && cgroup_open(st->cgroup_path, &c->cgroup, &e) < 0 &&
+	    e.errnum != ENOENT) {
+		rt_container_free(c);
+		if (err)
+			*err = e;
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+/* Until the init opens the fifo and writes its byte; fails if it dies
+ * first. */
+static int fifo_wait_start(int fd, int pidfd, md_error *err)
+{
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = pidfd, .events = POLLIN } };
+		char b;
+		ssize_t r;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return md_error_set(err, errno, "poll exec fifo");
+		}
+		if (p[0].revents) {
+			r = read(fd, &b, 1);
+			if (r == 1)
+				return 0;
+			if (r < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			return md_error_set(err, r < 0 ? errno : ESRCH, "container not running: "
+					    "its init closed the exec fifo");
+		}
+		if (p[1].revents)
+			return md_error_set(err, ESRCH, "container not running: its init exited");
+	}
+}
+
+/* After the byte: EOF once the init exec'd (its end is close-on-exec);
+ * anything written before is its error, as "STATUS:message". */
+static int fifo_wait_exec(int fd, md_error *err)
+{
+	char text[1400];
+	size_t used = 0;
+	char *colon;
+
+	if (fcntl(fd, F_SETFL, 0) < 0)
+		return md_error_set(err, errno, "exec fifo");
+	while (used < sizeof(text) - 1) {
+		ssize_t r = read(fd, text + used, sizeof(text) - 1 - used);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		used += (size_t)r;
+	}
+	text[used] = '\0';
+	if (used == 0)
+		return 0;
+	colon = strchr(text, ':');
+	md_error_set(err, 0, "%s", colon ? colon + 1 : text);
+	if (colon && err)
+		err->status = atoi(text) > 0 ? atoi(text) : MD_EXIT_FAILURE;
+	return -1;
+}
+
+int rt_start_fifo(const char *fifo, const struct rt_state *st, md_error *err)
+{
+	cleanup_close int pidfd = -1, fd = -1;
+
+	if (rt_open_init(st, &pidfd, err) < 0)
+		return -1;
+	/* Non-blocking: opening for reading must not wait for a writer that
+	 * may never come (an init that already died). */
+	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return md_error_set(err, ENOENT, "cannot start container `%s`: no exec fifo "
+				    "(already started?)", st->id);
+	if (fd < 0)
+		return md_error_set(err, errno, "cannot start container `%s`: open exec fifo",
+				    st->id);
+	if (fifo_wait_start(fd, pidfd, err) < 0)
+		return -1;
+	/* The init is past the fifo: it cannot be started twice. */
+	unlink(fifo);
+	return fifo_wait_exec(fd, err);
+}
+
+/* ---- signal, wait, destroy ---- */
+
 int rt_signal(struct rt_container *c, int sig, md_error *err)
 {
-	if (c->reaped)
+	if (c->reaped || c->pidfd < 0)
 		return md_error_set(err, ESRCH, "container not running");
-	if (syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0) < 0)
-		return md_error_set(err, errno, "signal %d to pid %d", sig, (int)c->pid);
+	if (syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0) == 0)
+		return 0;
+	if (errno == ESRCH)
+		return md_error_set(err, ESRCH, "container not running");
+	return md_error_set(err, errno, "signal %d to pid %d", sig, (int)c->pid);
+}
+
+/* A process that is not our child: its pidfd becomes readable at exit. */
+static int wait_pidfd(struct rt_container *c, md_error *err)
+{
+	struct pollfd p = { .fd = c->pidfd, .events = POLLIN };
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return md_error_set(err, errno, "poll pidfd %d", (int)c->pid);
+	c->wait_status = 0;
 	return 0;
 }
 
@@ -173,6 +441,11 @@ int rt_wait(struct rt_container *c, md_error *err)
 		pid_t r = waitpid(c->pid, &c->wait_status, __WALL);
 		if (r == c->pid)
 			break;
+		if (r < 0 && errno == ECHILD && c->pidfd >= 0) {
+			if (wait_pidfd(c, err) < 0)
+				return -1;
+			break;
+		}
 		if (r < 0 && errno != EINTR)
 			return md_error_set(err, errno, "waitpid %d", (int)c->pid);
 	}
@@ -188,7 +461,7 @@ int rt_destroy(struct rt_container *c, md_error *err)
 		(void)syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 		r = rt_wait(c, err);
 	}
-	if (c->cgroup && cgroup_destroy(c->cgroup, err) < 0)
+	if (c->cgroup && cgroup_destroy(c->cgroup, r < 0 ? NULL : err) < 0)
 		r = -1;
 	return r;
 }
@@ -205,6 +478,7 @@ void rt_container_free(struct rt_container *c)
 		close(c->console_master);
 	if (c->cgroup)
 		cgroup_free(c->cgroup);
+	state_free(c->state);
 	free(c->id);
 	free(c);
 }

@@ -1,6 +1,10 @@
 /* Root filesystem and mounts, run in the child inside its new mount
- * namespace: propagation, the spec's mounts (targets resolved inside the
- * root), pivot_root, read-only root. */
+ * namespace, in runc's order: propagation of "/" (rslave unless
+ * rootfsPropagation says otherwise), the rootfs bound onto itself, the
+ * spec's mounts (targets resolved inside the root and mounted through
+ * their fds; proc, sysfs, tmpfs with tmpcopyup, cgroup, binds with their
+ * flags and recursive options), /dev's nodes and links, pivot_root, then
+ * maskedPaths, readonlyPaths and the read-only root. */
 #ifndef MD_MOUNTS_H
 #define MD_MOUNTS_H
 
@@ -13,8 +17,8 @@
 int rootfs_resolve(const struct spec *spec, const char *bundle, char **out, md_error *err);
 
 /* Set up the whole mount tree and enter it. When the root is the host's
- * "/" (mydocker run /bin/cmd), the mounts are made in place and there is
- * no pivot. */
+ * "/" (mydocker run /bin/cmd), the mounts are made in place, /dev is left
+ * alone and there is no pivot. */
 int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
 		 md_error *err);
 

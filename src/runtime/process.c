@@ -1,16 +1,22 @@
 #include "process.h"
 #include "../util/cleanup.h"
+#include "../util/path.h"
 #include "../util/util.h"
+#include "caps.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -83,6 +89,24 @@ int process_find_executable(const char *file, char *const *env, char **out,
 	return -1;
 }
 
+/* /dev/console is an empty file that rootfs setup made for us (see
+ * devices.c): bind the pty there, from its fd, never by a path the
+ * container could have swapped (CVE-2025-52565). Anything else at that
+ * path (a host /dev, a console already bound) is left alone. */
+static int bind_console(int peer, md_error *err)
+{
+	cleanup_close int fd = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char src[64], dst[64];
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+		return 0;
+	if (mount(md_fd_path(peer, src, sizeof(src)), md_fd_path(fd, dst, sizeof(dst)), NULL,
+		  MS_BIND, NULL) < 0)
+		return md_error_set(err, errno, "bind the console on /dev/console");
+	return 0;
+}
+
 int process_setup_console(const struct spec_process *p, int *master, md_error *err)
 {
 	cleanup_close int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -103,6 +127,8 @@ int process_setup_console(const struct spec_process *p, int *master, md_error *e
 		if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
 			return md_error_set(err, errno, "set console size");
 	}
+	if (bind_console(peer, err) < 0)
+		return -1;
 	for (int i = 0; i < 3; i++)
 		if (dup2(peer, i) < 0)
 			return md_error_set(err, errno, "dup pty to fd %d", i);
@@ -164,18 +190,118 @@ int process_apply_oom_score(const struct spec_process *p, md_error *err)
 	return md_write_file("/proc/self/oom_score_adj", buf, err);
 }
 
-int process_set_user(const struct spec_process *p, md_error *err)
-{
-	const struct spec_user *u = &p->user;
+/* ---- LSM labels ---- */
 
+/* Our own attr file in procfs, checked to be procfs: a container's /proc
+ * could be something else that fakes it (CVE-2019-16884). */
+static int open_attr(const char *file, int flags, md_error *err)
+{
+	cleanup_free char *path = xasprintf("/proc/thread-self/attr/%s", file);
+	cleanup_close int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC);
+	struct statfs sf;
+
+	if (fd < 0)
+		return md_error_set(err, errno, "open %s", path);
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return md_error_set(err, EPERM, "%s is not on procfs", path);
+	return TAKE_FD(fd);
+}
+
+static bool read_attr(const char *file, char *buf, size_t len)
+{
+	cleanup_close int fd = open_attr(file, O_RDONLY, NULL);
+	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n >= 0;
+}
+
+/* AppArmor is active when it answers for its own attr directory (5.8+);
+ * older kernels tell through the module parameter, as runc reads it. */
+static bool apparmor_enabled(void)
+{
+	char buf[256];
+	cleanup_close int fd = -1;
+
+	if (read_attr("apparmor/current", buf, sizeof(buf)))
+		return true;
+	if (errno != ENOENT)
+		return false;
+	fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	return fd >= 0 && read(fd, buf, 1) == 1 && buf[0] == 'Y';
+}
+
+/* SELinux gives every task a context "user:role:type[:level]". */
+static bool selinux_enabled(void)
+{
+	cleanup_free char *fs = NULL;
+	char buf[256];
+
+	if (md_read_file("/proc/filesystems", &fs, NULL, NULL) < 0 || !strstr(fs, "selinuxfs"))
+		return false;
+	return read_attr("current", buf, sizeof(buf)) && strchr(buf, ':');
+}
+
+static int write_attr(const char *file, const char *value, md_error *err)
+{
+	cleanup_close int fd = open_attr(file, O_WRONLY, err);
+
+	if (fd < 0)
+		return -1;
+	if (md_write_all(fd, value, strlen(value)) < 0)
+		return md_error_set(err, errno, "write \"%s\" to attr/%s", value, file);
+	return 0;
+}
+
+/* The label the program gets at execve. A label the host cannot apply
+ * is an error: running unconfined instead would be a silent downgrade. */
+static int apply_lsm(const struct spec_process *p, md_error *err)
+{
+	if (p->apparmor_profile && *p->apparmor_profile) {
+		cleanup_free char *v = xasprintf("exec %s", p->apparmor_profile);
+
+		if (!apparmor_enabled())
+			return md_error_set(err, EOPNOTSUPP, "apparmorProfile \"%s\" is set, but "
+					    "AppArmor is not enabled on this host",
+					    p->apparmor_profile);
+		if (write_attr("apparmor/exec", v, err) < 0 &&
+		    (err->errnum != ENOENT || write_attr("exec", v, err) < 0))
+			return md_error_prefix(err, "apparmor profile");
+	}
+	if (p->selinux_label && *p->selinux_label) {
+		if (!selinux_enabled())
+			return md_error_set(err, EOPNOTSUPP, "selinuxLabel \"%s\" is set, but "
+					    "SELinux is not enabled on this host", p->selinux_label);
+		if (write_attr("exec", p->selinux_label, err) < 0)
+			return md_error_prefix(err, "selinux label");
+	}
+	return 0;
+}
+
+/* ---- user and privileges ---- */
+
+static int switch_ids(const struct spec_user *u, md_error *err)
+{
 	if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
 		return md_error_set(err, errno, "setgroups");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return md_error_set(err, errno, "setgid %u", (unsigned)u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return md_error_set(err, errno, "setuid %u", (unsigned)u->uid);
-	if (u->umask.set)
-		umask((mode_t)u->umask.v);
+	return 0;
+}
+
+int process_set_user(const struct spec_process *p, md_error *err)
+{
+	if (apply_lsm(p, err) < 0)
+		return -1;
+	if (caps_before_user(&p->caps, err) < 0 || switch_ids(&p->user, err) < 0 ||
+	    caps_after_user(&p->caps, err) < 0)
+		return -1;
+	if (p->user.umask.set)
+		umask((mode_t)p->user.umask.v);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return md_error_set(err, errno, "set no_new_privs");
 	return 0;
 }
 

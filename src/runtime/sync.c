@@ -12,6 +12,10 @@ static const char *const type_names[] = {
 	[SYNC_READY] = "ready",
 	[SYNC_EXEC] = "exec",
 	[SYNC_ERROR] = "error",
+	[SYNC_HOOKS] = "hooks",
+	[SYNC_HOOKS_DONE] = "hooks-done",
+	[SYNC_PID] = "pid",
+	[SYNC_GO] = "go",
 };
 
 const char *sync_type_name(enum sync_type t)
@@ -55,13 +59,18 @@ static int send_frame(int sock, const struct sync_msg *m, int fd)
 	}
 }
 
-int sync_send(int sock, enum sync_type type, int fd, md_error *err)
+int sync_send_value(int sock, enum sync_type type, int32_t value, int fd, md_error *err)
 {
-	struct sync_msg m = { .type = type };
+	struct sync_msg m = { .type = type, .value = value };
 
 	if (send_frame(sock, &m, fd) < 0)
 		return md_error_set(err, errno, "sync: send %s", sync_type_name(type));
 	return 0;
+}
+
+int sync_send(int sock, enum sync_type type, int fd, md_error *err)
+{
+	return sync_send_value(sock, type, 0, fd, err);
 }
 
 void sync_send_error(int sock, const md_error *e)
@@ -109,6 +118,12 @@ static int error_from_frame(struct sync_msg *m, md_error *err)
 
 int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err)
 {
+	return sync_expect_value(sock, want, NULL, fd_out, err);
+}
+
+int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out,
+		      md_error *err)
+{
 	struct sync_msg m;
 	ssize_t r;
 
@@ -127,9 +142,16 @@ int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err)
 	if (m.type == SYNC_ERROR) {
 		return error_from_frame(&m, err);
 	}
-	if (m.type != want)
+	if (m.type != want) {
+		if (fd_out && *fd_out >= 0) {
+			close(*fd_out);
+			*fd_out = -1;
+		}
 		return md_error_set(err, EPROTO, "sync: got %s while waiting for %s",
 				    sync_type_name(m.type), sync_type_name(want));
+	}
+	if (value)
+		*value = m.value;
 	return 0;
 }
 

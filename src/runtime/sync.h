@@ -17,12 +17,20 @@ enum sync_type {
 	SYNC_READY,           /* child -> parent: set up, waiting to exec */
 	SYNC_EXEC,            /* parent -> child: execve now */
 	SYNC_ERROR,           /* either way: a failure, see errnum/status/msg */
+	SYNC_HOOKS,           /* child -> parent: namespaces made, not pivoted yet:
+				 run the prestart and createRuntime hooks */
+	SYNC_HOOKS_DONE,      /* parent -> child: hooks done, go on; carries a memfd
+				 with the state JSON when the child runs hooks */
+	SYNC_PID,             /* exec's intermediate -> caller: value = pid of the
+				 process in the container, with its pidfd */
+	SYNC_GO,              /* caller -> exec'd process: the caller has its pid */
 };
 
 struct sync_msg {
 	uint32_t type;
 	int32_t errnum;
 	int32_t status;
+	int32_t value;  /* a number that goes with the step (SYNC_PID) */
 	char msg[1024]; /* same size as md_error.msg */
 };
 
@@ -31,6 +39,8 @@ int sync_pair(int fds[2], md_error *err);
 
 /* Send a frame; fd >= 0 is passed along with SCM_RIGHTS. */
 int sync_send(int sock, enum sync_type type, int fd, md_error *err);
+/* The same with a value (struct sync_msg.value). */
+int sync_send_value(int sock, enum sync_type type, int32_t value, int fd, md_error *err);
 /* Send err as a SYNC_ERROR frame (best effort, used in the child). */
 void sync_send_error(int sock, const md_error *e);
 
@@ -39,9 +49,11 @@ void sync_send_error(int sock, const md_error *e);
  * non-NULL it receives a passed fd (or -1). */
 int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err);
 
+/* The same, also returning the frame's value. */
+int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out,
+		      md_error *err);
+
 const char *sync_type_name(enum sync_type t);
-
-
 
 /* After SYNC_EXEC: 0 when the peer's end closed (execve succeeded), -1 with
  * *err when the child sent SYNC_ERROR instead. */

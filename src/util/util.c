@@ -140,7 +140,7 @@ int md_write_file_atomic(const char *path, const char *data, size_t len,
 
 	if (fd < 0)
 		return md_error_set(err, errno, "create `%s`", tmp);
-	if (md_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (md_write_all(fd, data, len) < 0) {
 		int e = errno;
 		unlink(tmp);
 		return md_error_set(err, e, "write `%s`", tmp);

@@ -28,7 +28,9 @@ int md_write_all(int fd, const char *data, size_t len);
 /* Write data to an existing file (no O_CREAT), as cgroup and proc files need. */
 int md_write_file(const char *path, const char *data, md_error *err);
 int md_write_file_at(int dirfd, const char *path, const char *data, md_error *err);
-/* Create or replace path atomically: write a temporary name, fsync, rename. */
+/* Create or replace path atomically: write a temporary name, rename. No
+ * fsync: our state describes processes, which do not outlive a reboot;
+ * what matters is that a reader never sees half a file. */
 int md_write_file_atomic(const char *path, const char *data, size_t len,
 			 mode_t mode, md_error *err);
 /* Read a whole file into a NUL-terminated buffer. */

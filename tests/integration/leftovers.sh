@@ -1,29 +1,47 @@
 #!/usr/bin/env bash
-# Prints what the tests left on the machine (nothing when clean). With
-# --clean, also removes it: container processes, cgroups, state.
-clean=${1:-}
-out=""
-for d in /sys/fs/cgroup/*/mydocker /sys/fs/cgroup/mydocker; do
-	[ -d "$d" ] || continue
-	for c in $(find "$d" -mindepth 1 -type d 2>/dev/null | sort -r); do
-		out+="cgroup $c"$'\n'
-		if [ "$clean" = --clean ]; then
-			for p in $(cat "$c/cgroup.procs" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-			sleep 0.1
-			rmdir "$c" 2>/dev/null
-		fi
+# Lists what tests may leave on the machine, one item a line:
+#   cgroup DIR | state DIR | mount POINT | process PID ARGS
+# tests/run takes a list before and after each test and reports (and with
+# `--clean LISTFILE`, removes) only the items that the test added, so that
+# other work on the machine is neither blamed nor touched.
+set -u
+
+list() {
+	local d c s
+	for d in /sys/fs/cgroup/*/mydocker /sys/fs/cgroup/mydocker; do
+		[ -d "$d" ] || continue
+		find "$d" -mindepth 1 -type d 2>/dev/null | sort -r | sed 's/^/cgroup /'
 	done
-done
-for s in /run/mydocker/containers/*; do
-	[ -e "$s" ] || continue
-	out+="state $s"$'\n'
-	[ "$clean" = --clean ] && rm -rf "$s"
-done
-m=$(grep -E 'mydocker' /proc/self/mountinfo | awk '{print $5}')
-[ -n "$m" ] && out+="mounts: $m"$'\n'
-p=$(ps -eo pid=,args= | grep -E '[m]ydocker(-runtime)? ' | grep -v -e leftovers.sh -e tests/run)
-if [ -n "$p" ]; then
-	out+="processes: $p"$'\n'
-	[ "$clean" = --clean ] && echo "$p" | awk '{print $1}' | xargs -r kill -9
+	for s in /run/mydocker/containers/* /run/mydocker-runtime/*; do
+		[ -e "$s" ] && echo "state $s"
+	done
+	awk '$5 ~ /mydocker/ {print "mount " $5}' /proc/self/mountinfo
+	ps -eo pid=,args= | grep -E '[m]ydocker(-runtime)? |[c]ore-drive ' |
+		grep -v -e leftovers.sh -e tests/run | sed 's/^ */process /'
+}
+
+clean() { # file with items
+	local kind rest pid
+	while read -r kind rest; do
+		case $kind in
+		process) pid=${rest%% *}; kill -9 "$pid" 2>/dev/null ;;
+		esac
+	done <"$1"
+	sleep 0.2
+	while read -r kind rest; do
+		case $kind in
+		cgroup)
+			for pid in $(cat "$rest/cgroup.procs" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+			sleep 0.1
+			rmdir "$rest" 2>/dev/null ;;
+		state) rm -rf "$rest" ;;
+		mount) umount -l "$rest" 2>/dev/null ;;
+		esac
+	done <"$1"
+}
+
+if [ "${1:-}" = --clean ]; then
+	clean "$2"
+else
+	list
 fi
-printf '%s' "$out"

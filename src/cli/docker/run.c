@@ -37,6 +37,9 @@ static const char run_usage[] =
 	"      --cpuset-cpus LIST    CPUs allowed (e.g. 0-1)\n"
 	"      --cpuset-mems LIST    memory nodes allowed\n"
 	"      --pids-limit N        process limit (-1 for unlimited)\n"
+	"      --security-opt OPT    seccomp=unconfined, or seccomp=FILE: a profile in\n"
+	"                            Docker's format (default: Docker's default profile)\n"
+	"      --privileged          all capabilities, no seccomp profile\n"
 	"      --rm                  accepted; foreground containers are always removed\n"
 	"      --help                print this help\n";
 
@@ -44,11 +47,12 @@ struct run_opts {
 	struct run_request req;
 	bool interactive;
 	char **env;
+	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
 };
 
 enum {
 	OPT_MEMORY_SWAP = 256, OPT_CPUS, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
-	OPT_PIDS_LIMIT, OPT_RM, OPT_HELP,
+	OPT_PIDS_LIMIT, OPT_RM, OPT_HELP, OPT_SECURITY_OPT, OPT_PRIVILEGED,
 };
 
 static const struct option run_options[] = {
@@ -65,6 +69,8 @@ static const struct option run_options[] = {
 	{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
 	{ "pids-limit", required_argument, NULL, OPT_PIDS_LIMIT },
 	{ "rm", no_argument, NULL, OPT_RM },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
+	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -108,6 +114,26 @@ static int set_cpus(struct run_request *r, const char *arg, md_error *err)
 	return 0;
 }
 
+/* --security-opt seccomp=unconfined|builtin|FILE (Docker also takes ':'). */
+static int set_security_opt(struct run_opts *o, const char *arg, md_error *err)
+{
+	const char *v = arg + strlen("seccomp=");
+
+	if (!md_str_has_prefix(arg, "seccomp=") && !md_str_has_prefix(arg, "seccomp:"))
+		return md_error_set(err, 0, "invalid --security-opt `%s`: only seccomp=unconfined "
+				    "or seccomp=FILE are supported", arg);
+	free(o->seccomp_text);
+	o->seccomp_text = NULL;
+	o->req.seccomp_profile = NULL;
+	o->req.seccomp_unconfined = strcmp(v, "unconfined") == 0;
+	if (o->req.seccomp_unconfined || strcmp(v, "builtin") == 0)
+		return 0;
+	if (md_read_file(v, &o->seccomp_text, NULL, err) < 0)
+		return md_error_prefix(err, "opening seccomp profile (%s) failed", v);
+	o->req.seccomp_profile = o->seccomp_text;
+	return 0;
+}
+
 static int parse_flag(struct run_opts *o, int c, md_error *err)
 {
 	struct run_request *r = &o->req;
@@ -126,6 +152,8 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_CPUSET_MEMS: r->cpuset_mems = optarg; return 0;
 	case OPT_PIDS_LIMIT: return set_i64(&r->pids, optarg, false, err);
 	case OPT_RM: return 0;
+	case OPT_SECURITY_OPT: return set_security_opt(o, optarg, err);
+	case OPT_PRIVILEGED: r->privileged = true; return 0;
 	case OPT_HELP: fputs(run_usage, stdout); return 1;
 	default: return 0; /* '?' and ':' are handled by the caller */
 	}
@@ -269,5 +297,6 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 	spec_free(spec);
 fail:
 	md_strv_free(o.env);
+	free(o.seccomp_text);
 	return status >= 0 ? status : cli_fail(log, &err);
 }
