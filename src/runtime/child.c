@@ -110,31 +110,15 @@ static int read_fd_text(int fd, char **out, md_error *err)
 	return 0;
 }
 
-/* Hooks run before our mounts exist must not leak mounts to the host:
- * cut propagation first, as rootfs_setup would (it does it again). */
-static int isolate_mounts(const struct spec *s, md_error *err)
-{
-	unsigned long prop = s->linux.rootfs_propagation;
-
-	if (!ns_plan_has(s, CLONE_NEWNS))
-		return 0;
-	if (mount(NULL, "/", NULL, prop ? prop : (MS_SLAVE | MS_REC), NULL) < 0)
-		return md_error_set(err, errno, "set propagation of /");
-	return 0;
-}
-
-/* The hooks step: the parent runs prestart and createRuntime while we
- * wait, then we run createContainer in the container's namespaces.
- * TODO: this belongs after the mounts and before pivot_root; it moves
- * there once mounts.c splits rootfs_setup in two. */
+/* The hooks step, after our mounts and before pivot_root (runtime-spec
+ * order): the parent runs prestart and createRuntime while we wait, then
+ * we run createContainer in the container's namespaces. */
 static int step_hooks(const struct child_ctx *cx, struct child_run *run, md_error *err)
 {
 	cleanup_close int state_fd = -1;
 
 	if (!child_has_hooks_step(cx->spec))
 		return 0;
-	if (isolate_mounts(cx->spec, err) < 0)
-		return -1;
 	if (sync_send(cx->sock, SYNC_HOOKS, -1, err) < 0 ||
 	    sync_expect(cx->sock, SYNC_HOOKS_DONE, &state_fd, err) < 0)
 		return -1;
@@ -273,6 +257,27 @@ static int close_inherited(const struct child_ctx *cx, md_error *err)
 	return 0;
 }
 
+static int step_rootfs(const struct child_ctx *cx, struct child_run *run, md_error *err)
+{
+	const struct spec *s = cx->spec;
+	struct rootfs r;
+	int ret;
+
+	if (rootfs_prepare(s, cx->opts->bundle, &r, err) < 0) {
+		if (r.rootfd >= 0)
+			close(r.rootfd);
+		return md_error_prefix(err, "rootfs");
+	}
+	ret = step_hooks(cx, run, err);
+	if (ret < 0) {
+		close(r.rootfd);
+		return -1;
+	}
+	if (rootfs_enter(s, &r, cx->opts->no_pivot, err) < 0)
+		return md_error_prefix(err, "rootfs");
+	return 0;
+}
+
 static int child_setup(const struct child_ctx *cx, struct child_run *run, md_error *err)
 {
 	const struct spec *s = cx->spec;
@@ -281,10 +286,10 @@ static int child_setup(const struct child_ctx *cx, struct child_run *run, md_err
 		return -1;
 	if (sync_expect(cx->sock, SYNC_CGROUP_DONE, NULL, err) < 0)
 		return -1;
-	if (step_namespaces(cx, err) < 0 || step_hooks(cx, run, err) < 0)
+	if (step_namespaces(cx, err) < 0)
 		return -1;
-	if (rootfs_setup(s, cx->opts->bundle, cx->opts->no_pivot, err) < 0)
-		return md_error_prefix(err, "rootfs");
+	if (step_rootfs(cx, run, err) < 0)
+		return -1;
 	if (step_names(s, err) < 0 || step_stdio(cx, err) < 0)
 		return -1;
 	if (step_process(cx, &run->exe, err) < 0)

@@ -579,31 +579,48 @@ static int populate(const struct mount_ctx *cx, bool host_root, md_error *err)
 	return dev_finish(cx, dev, err);
 }
 
-int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
-		 md_error *err)
+int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r,
+		   md_error *err)
 {
 	cleanup_free char *root = NULL;
-	cleanup_close int rootfd = -1;
 	struct mount_ctx cx = { .spec = spec, .bundle = bundle };
-	bool host_root;
 
+	r->rootfd = -1;
 	if (rootfs_resolve(spec, bundle, &root, err) < 0)
 		return -1;
-	host_root = strcmp(root, "/") == 0;
-	if (prepare_root(spec, root, host_root, err) < 0)
+	r->host_root = strcmp(root, "/") == 0;
+	if (prepare_root(spec, root, r->host_root, err) < 0)
 		return -1;
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
+	r->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->rootfd < 0)
 		return md_error_set(err, errno, "open rootfs `%s`", root);
-	cx.rootfd = rootfd;
-	if (populate(&cx, host_root, err) < 0)
-		return -1;
-	if (!host_root && (enter_root(rootfd, no_pivot, err) < 0 ||
-			   root_propagation(spec, err) < 0))
+	cx.rootfd = r->rootfd;
+	return populate(&cx, r->host_root, err);
+}
+
+int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_error *err)
+{
+	cleanup_close int rootfd = TAKE_FD(r->rootfd);
+
+	if (!r->host_root && (enter_root(rootfd, no_pivot, err) < 0 ||
+			      root_propagation(spec, err) < 0))
 		return -1;
 	if (protect_paths(spec, err) < 0)
 		return -1;
 	if (spec->root_readonly && readonly_root(err) < 0)
 		return -1;
 	return 0;
+}
+
+int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
+		 md_error *err)
+{
+	struct rootfs r;
+
+	if (rootfs_prepare(spec, bundle, &r, err) < 0) {
+		if (r.rootfd >= 0)
+			close(r.rootfd);
+		return -1;
+	}
+	return rootfs_enter(spec, &r, no_pivot, err);
 }
