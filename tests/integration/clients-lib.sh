@@ -18,9 +18,9 @@
 
 CLIENTS_IMAGE=localhost/mdtest/busybox:latest
 CLIENTS_CMD_TIMEOUT=${CLIENTS_CMD_TIMEOUT:-20} # seconds for one client command
-# Options for `podman run` that this runtime needs for now. Set PODMAN_EXTRA=""
-# once the runtime applies seccomp filters.
-PODMAN_EXTRA=${PODMAN_EXTRA-"--security-opt seccomp=unconfined"}
+# Extra options for `podman run` (none: podman's own seccomp profile and
+# capabilities go through the runtime as they would in production).
+PODMAN_EXTRA=${PODMAN_EXTRA-}
 # Root here cannot raise RLIMIT_NOFILE above 20000, and podman asks for
 # 1048576 by default; the cgroups of every container go under /mydocker.
 PODMAN_RUN_OPTS=(--cgroup-parent /mydocker
