@@ -6,6 +6,7 @@
 #include "process.h"
 #include "seccomp.h"
 #include "sync.h"
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -159,7 +160,8 @@ static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
 {
 	const struct spec_process *p = cx->spec->process;
 
-	if (process_apply_rlimits(p, err) < 0 || process_apply_oom_score(p, err) < 0)
+	if (process_apply_rlimits(p, err) < 0 || process_apply_oom_score(p, err) < 0 ||
+	    personality_apply(cx->spec, err) < 0)
 		return -1;
 	/* Without no_new_privs, loading the filter takes CAP_SYS_ADMIN, which
 	 * the user switch may drop: load it now, as runc does (seccomp.h). */

@@ -7,6 +7,7 @@
 #include "../util/util.h"
 #include "devices.h"
 #include "mounts-internal.h"
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -604,6 +605,9 @@ int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_er
 
 	if (!r->host_root && (enter_root(rootfd, no_pivot, err) < 0 ||
 			      root_propagation(spec, err) < 0))
+		return -1;
+	/* Before the read-only paths make /proc/sys read-only. */
+	if (sysctl_apply(spec, err) < 0)
 		return -1;
 	if (protect_paths(spec, err) < 0)
 		return -1;

@@ -220,3 +220,18 @@ PY
 	pkill -f -x "/bin/sleep 30" 2>/dev/null
 	return 0
 }
+
+t_oci_sysctl_and_personality() {
+	oci_setup
+	local b host_shm
+	host_shm=$(cat /proc/sys/kernel/shmmni)
+	b=$(bundle sc 'c["linux"]["sysctl"] = {"kernel.shmmni": "1234", "net.ipv4.ip_forward": "1"}; c["linux"]["personality"] = {"domain": "LINUX32"}; c["process"]["args"] = ["/bin/sh", "-c", "cat /proc/sys/kernel/shmmni /proc/sys/net/ipv4/ip_forward; uname -m"]')
+	rt run --bundle "$b" sc </dev/null
+	assert_eq "$rc" 0 "$err"
+	assert_eq "$out" $'1234\n1\ni686'
+	assert_eq "$(cat /proc/sys/kernel/shmmni)" "$host_shm" "host sysctl untouched"
+	b=$(bundle sc2 'c["linux"]["sysctl"] = {"vm.swappiness": "1"}')
+	rt run --bundle "$b" sc2 </dev/null
+	assert_eq "$rc" 1
+	assert_contains "$err" "vm.swappiness"
+}
