@@ -109,3 +109,21 @@ char *oci_abs_bundle(const char *bundle, md_error *err)
 	}
 	return xstrdup(buf);
 }
+
+int oci_open_one(struct oci_ctx *ctx, const struct oci_flags *f, int argc, char **argv,
+		 int *lock_fd, struct rt_state **st, md_error *err)
+{
+	const char *id;
+	int r = oci_parse_flags(f, argc, argv, err);
+
+	if (r)
+		return r;
+	if (oci_need_id(argc, argv, &id, err) < 0)
+		return -1;
+	if (lock_fd && state_lock(ctx->root, id, lock_fd, err) < 0) {
+		if (err->errnum == ENOENT)
+			md_error_set(err, ENOENT, "container %s does not exist", id);
+		return -1;
+	}
+	return oci_load_state(ctx, id, st, err);
+}

@@ -187,24 +187,17 @@ int oci_start(struct oci_ctx *ctx, int argc, char **argv)
 			       .shortopts = "h" };
 	struct rt_state *st = NULL;
 	cleanup_close int lock = -1;
-	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_open_one(ctx, &f, argc, argv, &lock, &st, &err);
+	if (r == 0)
+		r = start_created(ctx, st, &err);
+	state_free(st);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0 ||
-	    state_lock(ctx->root, id, &lock, &err) < 0 ||
-	    oci_load_state(ctx, id, &st, &err) < 0) {
-		if (err.errnum == ENOENT)
-			md_error_set(&err, ENOENT, "container %s does not exist", id);
-		return oci_fail(ctx, &err);
-	}
-	r = start_created(ctx, st, &err);
-	state_free(st);
-	return r < 0 ? oci_fail(ctx, &err) : 0;
+	return 0;
 }
 
 int oci_do_delete(struct oci_ctx *ctx, struct rt_state *st, md_error *err)
@@ -251,27 +244,19 @@ int oci_delete(struct oci_ctx *ctx, int argc, char **argv)
 	struct rt_state *st = NULL;
 	cleanup_close int lock = -1;
 	enum rt_status s;
-	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_open_one(ctx, &f, argc, argv, &lock, &st, &err);
+	if (r < 0 && err.errnum == ENOENT && force)
+		return 0; /* callers clean up blindly: an unknown id is fine */
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0)
-		return oci_fail(ctx, &err);
-	if (state_lock(ctx->root, id, &lock, &err) < 0 || oci_load_state(ctx, id, &st, &err) < 0) {
-		if (err.errnum == ENOENT && force)
-			return 0;
-		if (err.errnum == ENOENT)
-			md_error_set(&err, ENOENT, "container %s does not exist", id);
-		return oci_fail(ctx, &err);
-	}
 	s = state_status(ctx->root, st);
 	if (!force && (s == RT_STATUS_RUNNING || s == RT_STATUS_PAUSED))
 		r = md_error_set(&err, EBUSY, "cannot delete container %s that is not stopped: %s",
-				 id, rt_status_name(s));
+				 st->id, rt_status_name(s));
 	else
 		r = oci_do_delete(ctx, st, &err);
 	state_free(st);

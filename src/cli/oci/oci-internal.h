@@ -27,6 +27,12 @@ int oci_load_state(struct oci_ctx *ctx, const char *id, struct rt_state **st, md
 void oci_run_hooks_warn(struct oci_ctx *ctx, const struct spec *spec, enum rt_hook_kind kind,
 			const struct rt_state *st, enum rt_status status);
 
+/* The prologue of a verb that acts on one container: its flags, the id,
+ * the container's lock (when lock_fd is given) and its state. Returns 1
+ * after --help, -1 with err on failure. */
+int oci_open_one(struct oci_ctx *ctx, const struct oci_flags *f, int argc, char **argv,
+		 int *lock_fd, struct rt_state **st, md_error *err);
+
 char *oci_abs_bundle(const char *bundle, md_error *err);
 
 /* Options of create and run. */

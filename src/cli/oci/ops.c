@@ -132,19 +132,15 @@ static int freeze_verb(struct oci_ctx *ctx, int argc, char **argv, bool frozen)
 	struct rt_state *st = NULL;
 	struct cgroup *cg = NULL;
 	cleanup_close int lock = -1;
-	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
-	if (r)
-		return r > 0 ? 0 : oci_fail(ctx, &err);
-	r = oci_need_id(argc, argv, &id, &err);
+	r = oci_open_one(ctx, &f, argc, argv, &lock, &st, &err);
+	if (r == 0 && state_status(ctx->root, st) == RT_STATUS_STOPPED)
+		r = md_error_set(&err, ESRCH, "container not running");
 	if (r == 0)
-		r = state_lock(ctx->root, id, &lock, &err);
-	if (r == 0)
-		r = open_live(ctx, id, &st, &cg, &err);
+		r = cgroup_open(st->cgroup_path, &cg, &err);
 	if (r == 0)
 		r = cgroup_freeze(cg, frozen, &err);
 	if (r == 0) {
@@ -154,7 +150,9 @@ static int freeze_verb(struct oci_ctx *ctx, int argc, char **argv, bool frozen)
 	}
 	cgroup_free(cg);
 	state_free(st);
-	return r < 0 ? oci_fail(ctx, &err) : 0;
+	if (r)
+		return r > 0 ? 0 : oci_fail(ctx, &err);
+	return 0;
 }
 
 int oci_pause(struct oci_ctx *ctx, int argc, char **argv)

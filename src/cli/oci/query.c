@@ -22,16 +22,13 @@ int oci_state(struct oci_ctx *ctx, int argc, char **argv)
 			       .options = help_only, .shortopts = "h" };
 	struct rt_state *st = NULL;
 	json_object *js;
-	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_open_one(ctx, &f, argc, argv, NULL, &st, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0 || oci_load_state(ctx, id, &st, &err) < 0)
-		return oci_fail(ctx, &err);
 	js = state_oci_json(st, state_status(ctx->root, st));
 	puts(json_object_to_json_string_ext(js, JSON_OUT));
 	json_object_put(js);
