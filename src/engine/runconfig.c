@@ -47,8 +47,11 @@ char **runconfig_env(const struct run_request *r)
 		md_strv_push(&env, kv);
 		free(kv);
 	}
-	if (!env_has(r->env, "HOME"))
-		md_strv_push(&env, "HOME=/root");
+	if (!env_has(r->env, "HOME")) {
+		kv = xasprintf("HOME=%s", r->home && *r->home ? r->home : "/root");
+		md_strv_push(&env, kv);
+		free(kv);
+	}
 	if (r->tty && !env_has(r->env, "TERM"))
 		md_strv_push(&env, "TERM=xterm");
 	for (size_t i = 0; r->env && r->env[i]; i++)
@@ -90,6 +93,13 @@ static json_object *process_object(const struct run_request *r)
 	}
 	json_object_object_add(user, "uid", json_object_new_int64(r->has_user ? r->uid : 0));
 	json_object_object_add(user, "gid", json_object_new_int64(r->has_user ? r->gid : 0));
+	if (r->n_additional_gids) {
+		json_object *g = json_object_new_array();
+
+		for (size_t i = 0; i < r->n_additional_gids; i++)
+			json_object_array_add(g, json_object_new_int64(r->additional_gids[i]));
+		json_object_object_add(user, "additionalGids", g);
+	}
 	json_object_object_add(p, "user", user);
 	json_object_object_add(p, "args", str_array(r->args));
 	json_object_object_add(p, "env", str_array(env));

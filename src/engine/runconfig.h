@@ -21,6 +21,9 @@ struct run_request {
 	const char *rootfs;   /* "/" for a host command */
 	bool has_user;
 	uint32_t uid, gid;
+	const uint32_t *additional_gids; /* supplementary groups of -u NAME */
+	size_t n_additional_gids;
+	const char *home;                /* HOME from passwd for -u */
 	unsigned console_rows, console_cols;
 	/* Limits; .set false = not asked for. */
 	struct opt_i64 memory, memory_swap, cpu_shares, cpu_quota, cpu_period, pids;

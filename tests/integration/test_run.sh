@@ -169,3 +169,16 @@ t_workdir() {
 	assert_eq "$rc" 125
 	assert_contains "$err" "/no/such/dir"
 }
+
+t_user_from_container_files() {
+	md run -u nobody /usr/bin/id -u
+	assert_eq "$out" 65534
+	md run -u nobody /bin/sh -c 'echo $HOME; grep CapEff /proc/self/status'
+	assert_contains "$out" "$(awk -F: '$1 == "nobody" {print $6}' /etc/passwd)"
+	assert_contains "$out" "CapEff:	0000000000000000" "a non-root user has no effective capabilities"
+	md run -u 1234:5678 /usr/bin/id
+	assert_contains "$out" "uid=1234 gid=5678"
+	md run -u no-such-user /usr/bin/id
+	assert_eq "$rc" 125
+	assert_contains "$err" "unable to find user no-such-user"
+}

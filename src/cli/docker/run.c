@@ -3,6 +3,7 @@
 #include "cli/common/units.h"
 #include "engine/runconfig.h"
 #include "engine/store.h"
+#include "engine/users.h"
 #include "runtime/container.h"
 #include "runtime/supervise.h"
 #include "util/cleanup.h"
@@ -40,6 +41,8 @@ static const char run_usage[] =
 	"      --security-opt OPT    seccomp=unconfined, or seccomp=FILE: a profile in\n"
 	"                            Docker's format (default: Docker's default profile)\n"
 	"      --privileged          all capabilities, no seccomp profile\n"
+	"  -u, --user USER[:GROUP]   user (name or uid) and group (name or gid), looked up\n"
+	"                            in the container's /etc/passwd and /etc/group\n"
 	"      --rm                  accepted; foreground containers are always removed\n"
 	"      --help                print this help\n";
 
@@ -48,6 +51,8 @@ struct run_opts {
 	bool interactive;
 	char **env;
 	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
+	const char *user;   /* -u as given */
+	struct run_user resolved;
 };
 
 enum {
@@ -71,6 +76,7 @@ static const struct option run_options[] = {
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -144,6 +150,7 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case 'e': add_env(o, optarg); return 0;
 	case 'h': r->hostname = optarg; return 0;
 	case 'w': r->workdir = optarg; return 0;
+	case 'u': o->user = optarg; return 0;
 	case 'm': return set_i64(&r->memory, optarg, true, err);
 	case OPT_MEMORY_SWAP: return set_i64(&r->memory_swap, optarg, true, err);
 	case OPT_CPUS: return set_cpus(r, optarg, err);
@@ -177,13 +184,29 @@ static int check_limits(const struct run_request *r, md_error *err)
 	return 0;
 }
 
+/* -u: from the container root's own files, never through NSS. */
+static int resolve_user(struct run_opts *o, md_error *err)
+{
+	struct run_request *r = &o->req;
+
+	if (users_resolve_in(r->rootfs, o->user, &o->resolved, err) < 0)
+		return -1;
+	r->has_user = true;
+	r->uid = o->resolved.uid;
+	r->gid = o->resolved.gid;
+	r->additional_gids = o->resolved.groups;
+	r->n_additional_gids = o->resolved.n_groups;
+	r->home = o->resolved.home;
+	return 0;
+}
+
 static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 {
 	int c, r;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:u:", run_options, NULL)) != -1) {
 		if (c == '?')
 			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker run --help'.",
 					    argv[optind - 1]);
@@ -202,6 +225,8 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 	o->req.args = argv + optind;
 	o->req.env = o->env;
 	o->req.rootfs = "/";
+	if (o->user && resolve_user(o, err) < 0)
+		return -1;
 	return check_limits(&o->req, err);
 }
 
@@ -298,5 +323,6 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 fail:
 	md_strv_free(o.env);
 	free(o.seccomp_text);
+	users_free(&o.resolved);
 	return status >= 0 ? status : cli_fail(log, &err);
 }
