@@ -89,7 +89,6 @@ t_oci_exec_and_ps() {
 	assert_eq "$rc" 4
 	assert_contains "$out" "exhost"
 	rt exec ex /no/such/program
-	assert_ne_zero=$rc
 	[ "$rc" != 0 ] || fail "exec of a missing program succeeded"
 	assert_contains "$err" "no such file or directory"
 	rt exec ex nosuchcmd

@@ -44,3 +44,13 @@ int oci_need_id(int argc, char **argv, const char **id, md_error *err)
 	*id = argv[optind];
 	return 0;
 }
+
+int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id,
+		 md_error *err)
+{
+	int r = oci_parse_flags(f, argc, argv, err);
+
+	if (r)
+		return r;
+	return oci_need_id(argc, argv, id, err);
+}

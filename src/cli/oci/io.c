@@ -114,12 +114,10 @@ int oci_open_one(struct oci_ctx *ctx, const struct oci_flags *f, int argc, char 
 		 int *lock_fd, struct rt_state **st, md_error *err)
 {
 	const char *id;
-	int r = oci_parse_flags(f, argc, argv, err);
+	int r = oci_parse_id(f, argc, argv, &id, err);
 
 	if (r)
 		return r;
-	if (oci_need_id(argc, argv, &id, err) < 0)
-		return -1;
 	if (lock_fd && state_lock(ctx->root, id, lock_fd, err) < 0) {
 		if (err->errnum == ENOENT)
 			md_error_set(err, ENOENT, "container %s does not exist", id);

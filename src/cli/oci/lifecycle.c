@@ -147,12 +147,11 @@ int oci_create(struct oci_ctx *ctx, int argc, char **argv)
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_parse_id(&f, argc, argv, &id, &err);
+	if (r == 0)
+		r = oci_do_create(ctx, &o, id, &c, &spec, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0 ||
-	    oci_do_create(ctx, &o, id, &c, &spec, &err) < 0)
-		return oci_fail(ctx, &err);
 	/* The init stays, blocked on exec.fifo; the caller reaps it. */
 	rt_container_free(c);
 	spec_free(spec);
@@ -306,11 +305,9 @@ int oci_run(struct oci_ctx *ctx, int argc, char **argv)
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_parse_id(&f, argc, argv, &id, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0)
-		return oci_fail(ctx, &err);
 	/* In the foreground, block the signals we forward before the
 	 * container exists, so that none is lost. */
 	if (!o.detach && rt_supervisor_init(&sup, &err) < 0)

@@ -49,6 +49,10 @@ struct oci_flags {
 };
 int oci_parse_flags(const struct oci_flags *f, int argc, char **argv, md_error *err);
 
+/* Flags, then exactly one id: 1 after --help, -1 with err on failure. */
+int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id,
+		 md_error *err);
+
 /* Exactly one positional argument, the container id, at argv[optind]. */
 int oci_need_id(int argc, char **argv, const char **id, md_error *err);
 

@@ -352,11 +352,9 @@ int oci_events(struct oci_ctx *ctx, int argc, char **argv)
 	int r;
 
 	md_error_clear(&err);
-	r = oci_parse_flags(&f, argc, argv, &err);
+	r = oci_parse_id(&f, argc, argv, &id, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	if (oci_need_id(argc, argv, &id, &err) < 0)
-		return oci_fail(ctx, &err);
 	/* --stats: one record. Otherwise a record every interval until the
 	 * container stops. */
 	do {
