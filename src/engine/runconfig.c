@@ -3,11 +3,15 @@
 #include "util/cleanup.h"
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define CAP_BIT(c) (UINT64_C(1) << (c))
 
 static json_object *str_array(char *const *v)
 {
@@ -59,27 +63,127 @@ char **runconfig_env(const struct run_request *r)
 	return env;
 }
 
-/* Docker's default capabilities; --privileged keeps them all. */
-static json_object *caps_object(void)
+/* Docker's default capabilities. */
+static uint64_t default_caps(void)
 {
 	static const char *const names[] = {
-		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-		"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-		"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE" };
+		"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID",
+		"SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
+		"AUDIT_WRITE" };
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		mask |= CAP_BIT(spec_cap_number(names[i]));
+	return mask;
+}
+
+/* "CAP_NAME" for a number that libcap and the config's name table both
+ * know, or NULL. Caller frees. */
+static char *cap_config_name(cap_value_t cap)
+{
+	char *lower = cap_to_name(cap), *name = NULL;
+
+	if (lower && spec_cap_number(lower) == cap) {
+		name = xasprintf("CAP_%s", lower + strlen("cap_"));
+		for (char *p = name; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+	}
+	cap_free(lower);
+	return name;
+}
+
+uint64_t runconfig_caps_available(void)
+{
+	cap_t own = cap_get_proc();
+	uint64_t mask = 0;
+
+	for (cap_value_t cap = 0; own && cap < cap_max_bits() && cap < 64; cap++) {
+		cleanup_free char *name = cap_config_name(cap);
+		cap_flag_value_t v;
+
+		if (name && cap_get_flag(own, cap, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
+			mask |= CAP_BIT(cap);
+	}
+	cap_free(own);
+	return mask;
+}
+
+/* A --cap-add or --cap-drop value as Docker quotes it: "CAP_NAME". */
+static int cap_flag_error(md_error *err, const char *flag, const char *why, const char *name)
+{
+	cleanup_free char *up = xasprintf("%s%s", strncasecmp(name, "CAP_", 4) ? "CAP_" : "",
+					  name);
+
+	for (char *p = up; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return md_error_set(err, 0, "invalid %s: %s: \"%s\"", flag, why, up);
+}
+
+/* One flag's names as a mask; *all when one of them is ALL. */
+static int cap_list(char *const *names, const char *flag, uint64_t available, uint64_t *mask,
+		    bool *all, md_error *err)
+{
+	*mask = 0;
+	*all = false;
+	for (size_t i = 0; names && names[i]; i++) {
+		int cap = spec_cap_number(names[i]);
+
+		if (strcasecmp(names[i], "ALL") == 0) {
+			*all = true;
+			continue;
+		}
+		if (cap < 0 || cap >= 64)
+			return cap_flag_error(err, flag, "unknown capability", names[i]);
+		if (!(available & CAP_BIT(cap)))
+			return cap_flag_error(err, flag, "capability not supported by the kernel "
+					      "or not available here", names[i]);
+		*mask |= CAP_BIT(cap);
+	}
+	return 0;
+}
+
+int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out,
+		   md_error *err)
+{
+	uint64_t add, drop;
+	bool add_all, drop_all;
+
+	if (cap_list(r->cap_add, "--cap-add", available, &add, &add_all, err) < 0 ||
+	    cap_list(r->cap_drop, "--cap-drop", available, &drop, &drop_all, err) < 0)
+		return -1;
+	if (r->privileged)
+		*out = available;
+	else if (add_all)
+		*out = available & ~drop; /* an ALL among the drops drops nothing */
+	else if (drop_all)
+		*out = add;
+	else
+		*out = (default_caps() & ~drop) | add; /* a name in both stays */
+	return 0;
+}
+
+/* The same names in bounding, effective and permitted; inheritable and
+ * ambient stay empty. */
+static json_object *caps_object(uint64_t mask)
+{
 	static const char *const sets[] = { "bounding", "effective", "permitted" };
 	json_object *caps = json_object_new_object();
 
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
 		json_object *a = json_object_new_array();
 
-		for (size_t k = 0; k < ARRAY_SIZE(names); k++)
-			json_object_array_add(a, json_object_new_string(names[k]));
+		for (cap_value_t cap = 0; cap < 64; cap++) {
+			cleanup_free char *name = (mask & CAP_BIT(cap)) ? cap_config_name(cap) : NULL;
+
+			if (name)
+				json_object_array_add(a, json_object_new_string(name));
+		}
 		json_object_object_add(caps, sets[i], a);
 	}
 	return caps;
 }
 
-static json_object *process_object(const struct run_request *r)
+static json_object *process_object(const struct run_request *r, uint64_t caps)
 {
 	json_object *p = json_object_new_object(), *user = json_object_new_object();
 	cleanup_strv char **env = runconfig_env(r);
@@ -104,8 +208,9 @@ static json_object *process_object(const struct run_request *r)
 	json_object_object_add(p, "args", str_array(r->args));
 	json_object_object_add(p, "env", str_array(env));
 	json_object_object_add(p, "cwd", json_object_new_string(r->workdir ? r->workdir : "/"));
+	/* --privileged: none listed, so the process keeps all it has. */
 	if (!r->privileged)
-		json_object_object_add(p, "capabilities", caps_object());
+		json_object_object_add(p, "capabilities", caps_object(caps));
 	return p;
 }
 
@@ -219,16 +324,19 @@ int runconfig_build(const struct run_request *r, json_object **out, md_error *er
 {
 	json_object *c, *root, *lnx, *mounts;
 	cleanup_free char *host = NULL;
+	uint64_t caps;
 
 	if (!r->args || !r->args[0])
 		return md_error_set(err, EINVAL, "no command given");
+	if (runconfig_caps(r, runconfig_caps_available(), &caps, err) < 0)
+		return -1;
 	host = r->hostname ? xstrdup(r->hostname) : short_id(r);
 	c = json_object_new_object();
 	root = json_object_new_object();
 	lnx = json_object_new_object();
 	mounts = json_object_new_array();
 	json_object_object_add(c, "ociVersion", json_object_new_string("1.2.0"));
-	json_object_object_add(c, "process", process_object(r));
+	json_object_object_add(c, "process", process_object(r, caps));
 	json_object_object_add(root, "path", json_object_new_string(r->rootfs));
 	json_object_object_add(c, "root", root);
 	json_object_object_add(c, "hostname", json_object_new_string(host));

@@ -30,11 +30,28 @@ struct run_request {
 	const char *cpuset_cpus, *cpuset_mems;
 	/* --privileged: every capability, no seccomp. */
 	bool privileged;
+	/* --cap-add, --cap-drop as given (NULL-terminated, NULL = none). */
+	char **cap_add, **cap_drop;
 	/* Seccomp: Docker's default profile, unless seccomp_unconfined or
 	 * seccomp_profile (the text of a profile in Docker's format). */
 	bool seccomp_unconfined;
 	const char *seccomp_profile;
 };
+
+/* Capability sets below are bit masks over CAP_* numbers. */
+
+/* What a container may be given here, and what --cap-add ALL means: the
+ * capabilities that the kernel, libcap and the config's name table all know
+ * and that mydocker holds (effective), as dockerd takes its own. */
+uint64_t runconfig_caps_available(void);
+
+/* The container's capabilities, as dockerd works them out: --privileged
+ * gives all of available; --cap-add ALL gives available minus the drops;
+ * --cap-drop ALL gives only the adds; otherwise Docker's default set minus
+ * the drops, plus the adds. Names are case-insensitive, with or without
+ * CAP_; each must be known and in available, even with --privileged. */
+int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out,
+		   md_error *err);
 
 /* Build the config. Caller owns the returned object (json_object_put). */
 int runconfig_build(const struct run_request *r, json_object **out, md_error *err);

@@ -727,6 +727,14 @@ static const struct cg_resource {
 	[CG_UNIFIED] = { "unified resources", NULL, NULL, want_unified },
 };
 
+bool cgroup_wants_limits(const struct spec_resources *res)
+{
+	for (size_t r = 0; res && r < CG_NRES; r++)
+		if (r != CG_DEVICES && resources[r].wanted(res))
+			return true;
+	return false;
+}
+
 /* v2 controllers the resources use, unified keys included ("io.max" -> io). */
 static char **needed_controllers(const struct spec_resources *res)
 {

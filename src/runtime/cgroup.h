@@ -31,6 +31,11 @@ int cgroup_detect_mode(enum cgroup_mode *mode, md_error *err);
  * relative to /mydocker, or an absolute one as given). Caller frees. */
 char *cgroup_path_for(const char *cgroups_path, const char *id);
 
+/* True when res sets a limit (device rules aside: they are the only
+ * thing a rootless container may go without, its user namespace already
+ * forbids mknod). */
+bool cgroup_wants_limits(const struct spec_resources *res);
+
 /* Create the cgroup in every hierarchy and apply res (which may be NULL).
  * A limit that the host cannot apply fails the call; on failure nothing is
  * left behind. */

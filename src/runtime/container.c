@@ -7,6 +7,7 @@
 #include "namespaces.h"
 #include "seccomp.h"
 #include "sync.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -155,7 +156,7 @@ static int make_state(struct rt_container *c, const struct spec *spec,
 		return -1;
 	st->created = state_now_rfc3339();
 	st->annotations = annotations_json(spec);
-	st->cgroup_path = xstrdup(cgroup_get_path(c->cgroup));
+	st->cgroup_path = xstrdup(c->cgroup ? cgroup_get_path(c->cgroup) : "");
 	st->status = xstrdup("creating");
 	return 0;
 }
@@ -190,9 +191,11 @@ out:
 
 /* The parent's half of the protocol, up to the child's READY. */
 static int parent_sync(struct rt_container *c, const struct spec *spec,
-		       const struct rt_create_opts *o, md_error *err)
+		       const struct rt_create_opts *o, bool new_user, md_error *err)
 {
-	if (cgroup_enter(c->cgroup, c->pid, err) < 0)
+	if (c->cgroup && cgroup_enter(c->cgroup, c->pid, err) < 0)
+		return -1;
+	if (new_user && userns_write_maps(c->pid, spec, err) < 0)
 		return -1;
 	if (make_state(c, spec, o, err) < 0)
 		return -1;
@@ -205,6 +208,30 @@ static int parent_sync(struct rt_container *c, const struct spec *spec,
 	    sync_expect(c->sync_fd, SYNC_CONSOLE, &c->console_master, err) < 0)
 		return -1;
 	return sync_expect(c->sync_fd, SYNC_READY, NULL, err);
+}
+
+/* Rootless (we are not the host's root: `unshare -r`), the cgroup tree is
+ * not ours to write; a container that asks for no limit runs without a
+ * cgroup of its own, as with runc and crun. A limit still fails. */
+static int make_cgroup(struct rt_container *c, const struct spec *spec,
+		       const struct rt_create_opts *o, const char *path, md_error *err)
+{
+	md_error e;
+
+	md_error_clear(&e);
+	if (cgroup_create(path, &spec->linux.resources, &c->cgroup, &e) == 0) {
+		rt_log(o, RT_LOG_DEBUG, "cgroup %s created", path);
+		return 0;
+	}
+	if ((e.errnum == EACCES || e.errnum == EPERM || e.errnum == EROFS) && userns_rootless() &&
+	    !cgroup_wants_limits(&spec->linux.resources)) {
+		rt_log(o, RT_LOG_DEBUG, "rootless: no cgroup (%s)", e.msg);
+		return 0;
+	}
+	*err = e;
+	if (userns_rootless())
+		md_error_prefix(err, "rootless: cgroup limits need a delegated cgroup");
+	return -1;
 }
 
 static int create_in(struct rt_container *c, const struct spec *spec,
@@ -220,9 +247,8 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	if (rt_seccomp_compile(spec->linux.seccomp, &filter, err) < 0)
 		return -1;
 	proto.seccomp = filter;
-	if (cgroup_create(cgpath, &spec->linux.resources, &c->cgroup, err) < 0)
+	if (make_cgroup(c, spec, o, cgpath, err) < 0)
 		return -1;
-	rt_log(o, RT_LOG_DEBUG, "cgroup %s created", cgpath);
 	if (o->exec_fifo) {
 		fifo_fd = open_fifo_path(o, err);
 		if (fifo_fd < 0)
@@ -233,7 +259,7 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	ns_plan_close(plan); /* the child has its copies */
 	if (r < 0)
 		return -1;
-	return parent_sync(c, spec, o, err);
+	return parent_sync(c, spec, o, plan->new_user, err);
 }
 
 int rt_create(const struct spec *spec, const struct rt_create_opts *o,

@@ -267,6 +267,30 @@ static int mount_tmpfs(const struct mount_ctx *cx, const struct spec_mount *m,
 	return 0;
 }
 
+/* devpts refuses a gid= that our user namespace does not map (gid=5 of
+ * the default config, in a rootless container): mount it without, as
+ * crun does; the ptys then belong to our own gid. */
+static int mount_devpts_any_gid(const struct spec_mount *m, int tfd)
+{
+	cleanup_free char *data = xstrdup(m->data);
+	cleanup_free char *kept = xmalloc0(strlen(m->data) + 1);
+	char *save = NULL;
+
+	for (char *o = strtok_r(data, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strncmp(o, "gid=", 4) == 0)
+			continue;
+		if (*kept)
+			strcat(kept, ",");
+		strcat(kept, o);
+	}
+	if (strcmp(kept, m->data) == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return mnt_fd(-1, m->source ? m->source : m->type, tfd, m->type,
+		      m->flags & ~NOT_MOUNT_FLAGS, kept);
+}
+
 /* devpts, mqueue and any other filesystem, made by type and data. */
 static int mount_fs(const struct mount_ctx *cx, const struct spec_mount *m,
 		    const char *dest, md_error *err)
@@ -281,9 +305,12 @@ static int mount_fs(const struct mount_ctx *cx, const struct spec_mount *m,
 		return -1;
 	if (is_dev(dest))
 		flags &= ~MS_RDONLY;
-	if (mnt_fd(-1, m->source ? m->source : m->type, tfd, m->type, flags, m->data) < 0)
-		return md_error_set(err, errno, "mount %s on `%s`", m->type, m->destination);
-	return 0;
+	if (mnt_fd(-1, m->source ? m->source : m->type, tfd, m->type, flags, m->data) == 0)
+		return 0;
+	if (errno == EINVAL && strcmp(m->type, "devpts") == 0 && m->data &&
+	    mount_devpts_any_gid(m, tfd) == 0)
+		return 0;
+	return md_error_set(err, errno, "mount %s on `%s`", m->type, m->destination);
 }
 
 /* Propagation and the recursive attributes go on the new mount, which the

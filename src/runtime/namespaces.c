@@ -1,6 +1,7 @@
 #include "namespaces.h"
 #include "../util/cleanup.h"
 #include "../util/util.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@ static const struct {
 	const char *proc;    /* name under /proc/PID/ns/ */
 	const char *config;  /* name in linux.namespaces[].type */
 } kinds[NS_KINDS] = {
+	[NS_USER] = { CLONE_NEWUSER, "user", "user" },
 	[NS_IPC] = { CLONE_NEWIPC, "ipc", "ipc" },
 	[NS_UTS] = { CLONE_NEWUTS, "uts", "uts" },
 	[NS_NET] = { CLONE_NEWNET, "net", "network" },
@@ -42,9 +44,7 @@ const char *ns_proc_name(int type)
 {
 	int k = kind_of(type);
 
-	if (k >= 0)
-		return kinds[k].proc;
-	return type == CLONE_NEWUSER ? "user" : NULL;
+	return k >= 0 ? kinds[k].proc : NULL;
 }
 
 bool ns_plan_has(const struct spec *s, int type)
@@ -92,8 +92,6 @@ static int plan_add(struct ns_plan *p, const struct spec_namespace *ns, md_error
 {
 	int k = kind_of(ns->type);
 
-	if (ns->type == CLONE_NEWUSER)
-		return md_error_set(err, ENOTSUP, "user namespaces are not supported yet");
 	if (k < 0)
 		return md_error_set(err, ENOTSUP, "namespace type %#x is not supported", ns->type);
 	if (ns->path && *ns->path) {
@@ -109,6 +107,33 @@ static int plan_add(struct ns_plan *p, const struct spec_namespace *ns, md_error
 		p->new_time = true;
 	else
 		p->clone_flags |= ns->type;
+	if (ns->type == CLONE_NEWUSER)
+		p->new_user = true;
+	return 0;
+}
+
+static bool joins_any_but_pid(const struct ns_plan *p)
+{
+	for (int k = 0; k < NS_KINDS; k++)
+		if (k != NS_PID && p->join_fd[k] >= 0)
+			return true;
+	return false;
+}
+
+/* Who owns what: see the header. */
+static int plan_user(struct ns_plan *p, md_error *err)
+{
+	if (p->new_user && joins_any_but_pid(p))
+		return md_error_set(err, ENOTSUP, "a new user namespace cannot join the other "
+				    "namespaces of the config by path (they belong to our own "
+				    "user namespace)");
+	if (p->join_fd[NS_USER] < 0)
+		return 0;
+	if (p->clone_flags & CLONE_NEWPID)
+		return md_error_set(err, ENOTSUP, "joining a user namespace by path together "
+				    "with a new pid namespace is not supported");
+	p->unshare_flags = p->clone_flags;
+	p->clone_flags = 0;
 	return 0;
 }
 
@@ -124,6 +149,10 @@ int ns_plan_make(const struct spec *s, struct ns_plan *p, md_error *err)
 	if (s->linux.time_offsets && !p->new_time) {
 		ns_plan_close(p);
 		return md_error_set(err, EINVAL, "linux.timeOffsets needs a new time namespace");
+	}
+	if (plan_user(p, err) < 0) {
+		ns_plan_close(p);
+		return -1;
 	}
 	return 0;
 }
@@ -195,6 +224,8 @@ static int write_time_offsets(json_object *offsets, md_error *err)
 
 static int unshare_new(const struct ns_plan *p, const struct spec *s, md_error *err)
 {
+	if (p->unshare_flags && unshare(p->unshare_flags) < 0)
+		return md_error_set(err, errno, "unshare namespaces in the joined user namespace");
 	if (p->new_cgroup && unshare(CLONE_NEWCGROUP) < 0)
 		return md_error_set(err, errno, "unshare cgroup namespace");
 	if (!p->new_time)
@@ -211,7 +242,11 @@ int ns_plan_join_child(const struct ns_plan *p, const struct spec *s, md_error *
 			continue;
 		if (setns(p->join_fd[k], kinds[k].type) < 0)
 			return md_error_set(err, errno, "join %s namespace", kinds[k].config);
+		if (k == NS_USER && userns_become_root(err) < 0)
+			return -1;
 	}
+	if (p->new_user && userns_become_root(err) < 0)
+		return -1;
 	return unshare_new(p, s, err);
 }
 

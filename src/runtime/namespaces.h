@@ -12,7 +12,13 @@
  *   time   a new time namespace is unshared by the child; it only applies
  *          to children and, since Linux 5.19, to the process after execve.
  *
- * User namespaces are not supported yet (ENOTSUP). */
+ *   user   a new one is made by clone with the others, so that it owns
+ *          them; the parent then writes the maps (userns.h). A joined
+ *          one is entered first by the child, which then unshares the
+ *          new namespaces so that the joined user namespace owns them; a
+ *          new pid namespace would need a second fork there, and a new
+ *          user namespace cannot join namespaces its parent owns: both
+ *          combinations are refused with ENOTSUP. */
 #ifndef MD_NAMESPACES_H
 #define MD_NAMESPACES_H
 
@@ -22,13 +28,16 @@
 #include "../util/error.h"
 #include "spec.h"
 
-/* The kinds a config can name, in the order the child joins them (the
- * mount namespace after the others: joining it resets our root and cwd).
- * pid is joined by the parent. */
-enum ns_kind { NS_IPC, NS_UTS, NS_NET, NS_CGROUP, NS_MNT, NS_TIME, NS_PID, NS_KINDS };
+/* The kinds a config can name, in the order the child joins them (user
+ * first: it gives the rights to join the others; mount after the others:
+ * joining it resets our root and cwd). pid is joined by the parent. */
+enum ns_kind { NS_USER, NS_IPC, NS_UTS, NS_NET, NS_CGROUP, NS_MNT, NS_TIME, NS_PID, NS_KINDS };
 
 struct ns_plan {
 	int clone_flags;            /* CLONE_NEW* for clone(2); never NEWTIME */
+	int unshare_flags;          /* CLONE_NEW* the child unshares after joining
+				       a user namespace (owned by that one) */
+	bool new_user;              /* clone makes a user namespace: write maps */
 	bool new_cgroup;            /* unshare a cgroup namespace in the child */
 	bool new_time;              /* unshare a time namespace in the child */
 	int join_fd[NS_KINDS];      /* linux.namespaces[].path opened, or -1 */
@@ -36,7 +45,7 @@ struct ns_plan {
 };
 
 /* Open and check every namespace path of the config (the fd must be a
- * namespace of the named type). Fails with ENOTSUP for user namespaces. */
+ * namespace of the named type). ENOTSUP for the combinations above. */
 int ns_plan_make(const struct spec *s, struct ns_plan *p, md_error *err);
 void ns_plan_close(struct ns_plan *p);
 
@@ -53,8 +62,9 @@ int ns_plan_enter_parent(struct ns_plan *p, md_error *err);
 int ns_plan_leave_parent(struct ns_plan *p, md_error *err);
 
 /* In the child: join every namespace the plan has an fd for (but pid),
- * then unshare the cgroup and time namespaces to make. Call once the child
- * sits in its cgroup, so that a new cgroup namespace is rooted there. */
+ * become root of the user namespace (new or joined), then unshare the
+ * namespaces to make. Call once the child sits in its cgroup, so that a
+ * new cgroup namespace is rooted there, and its maps are written. */
 int ns_plan_join_child(const struct ns_plan *p, const struct spec *s, md_error *err);
 
 /* Join every namespace of the process behind pidfd (pid is the same

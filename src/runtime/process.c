@@ -3,6 +3,7 @@
 #include "../util/path.h"
 #include "../util/util.h"
 #include "caps.h"
+#include "userns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -282,7 +283,10 @@ static int apply_lsm(const struct spec_process *p, md_error *err)
 
 static int switch_ids(const struct spec_user *u, md_error *err)
 {
-	if (setgroups(u->n_additional_gids, u->additional_gids) < 0)
+	/* A user namespace of an unprivileged caller has setgroups denied:
+	 * then there are no groups to drop, but none can be added either. */
+	if (setgroups(u->n_additional_gids, u->additional_gids) < 0 &&
+	    (errno != EPERM || u->n_additional_gids > 0 || userns_setgroups_allowed()))
 		return md_error_set(err, errno, "setgroups");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return md_error_set(err, errno, "setgid %u", (unsigned)u->gid);

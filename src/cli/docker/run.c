@@ -40,6 +40,8 @@ static const char run_usage[] =
 	"      --pids-limit N        process limit (-1 for unlimited)\n"
 	"      --security-opt OPT    seccomp=unconfined, or seccomp=FILE: a profile in\n"
 	"                            Docker's format (default: Docker's default profile)\n"
+	"      --cap-add CAP         add a capability (CHOWN, cap_net_admin, ALL...)\n"
+	"      --cap-drop CAP        drop a capability (ALL: keep only those added)\n"
 	"      --privileged          all capabilities, no seccomp profile\n"
 	"  -u, --user USER[:GROUP]   user (name or uid) and group (name or gid), looked up\n"
 	"                            in the container's /etc/passwd and /etc/group\n"
@@ -50,6 +52,7 @@ struct run_opts {
 	struct run_request req;
 	bool interactive;
 	char **env;
+	char **cap_add, **cap_drop;
 	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
 	const char *user;   /* -u as given */
 	struct run_user resolved;
@@ -58,6 +61,7 @@ struct run_opts {
 enum {
 	OPT_MEMORY_SWAP = 256, OPT_CPUS, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	OPT_PIDS_LIMIT, OPT_RM, OPT_HELP, OPT_SECURITY_OPT, OPT_PRIVILEGED,
+	OPT_CAP_ADD, OPT_CAP_DROP,
 };
 
 static const struct option run_options[] = {
@@ -76,6 +80,8 @@ static const struct option run_options[] = {
 	{ "rm", no_argument, NULL, OPT_RM },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY_OPT },
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -161,6 +167,8 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_RM: return 0;
 	case OPT_SECURITY_OPT: return set_security_opt(o, optarg, err);
 	case OPT_PRIVILEGED: r->privileged = true; return 0;
+	case OPT_CAP_ADD: md_strv_push(&o->cap_add, optarg); return 0;
+	case OPT_CAP_DROP: md_strv_push(&o->cap_drop, optarg); return 0;
 	case OPT_HELP: fputs(run_usage, stdout); return 1;
 	default: return 0; /* '?' and ':' are handled by the caller */
 	}
@@ -182,6 +190,14 @@ static int check_limits(const struct run_request *r, md_error *err)
 	if (r->cpu_shares.set && r->cpu_shares.v < 0)
 		return md_error_set(err, 0, "invalid --cpu-shares %lld", (long long)r->cpu_shares.v);
 	return 0;
+}
+
+/* --cap-add and --cap-drop names, before anything is made. */
+static int check_caps(const struct run_request *r, md_error *err)
+{
+	uint64_t caps;
+
+	return runconfig_caps(r, runconfig_caps_available(), &caps, err);
 }
 
 /* -u: from the container root's own files, never through NSS. */
@@ -224,8 +240,12 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 				    "absolute path of a host command", argv[optind]);
 	o->req.args = argv + optind;
 	o->req.env = o->env;
+	o->req.cap_add = o->cap_add;
+	o->req.cap_drop = o->cap_drop;
 	o->req.rootfs = "/";
 	if (o->user && resolve_user(o, err) < 0)
+		return -1;
+	if (check_caps(&o->req, err) < 0)
 		return -1;
 	return check_limits(&o->req, err);
 }
@@ -322,6 +342,8 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 	spec_free(spec);
 fail:
 	md_strv_free(o.env);
+	md_strv_free(o.cap_add);
+	md_strv_free(o.cap_drop);
 	free(o.seccomp_text);
 	users_free(&o.resolved);
 	return status >= 0 ? status : cli_fail(log, &err);

@@ -1,9 +1,13 @@
 /* Shared verb-flag parsing for mydocker-runtime. */
 #include "oci.h"
+#include "runtime/userns.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int oci_parse_flags(const struct oci_flags *f, int argc, char **argv, md_error *err)
 {
@@ -53,4 +57,18 @@ int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **
 	if (r)
 		return r;
 	return oci_need_id(argc, argv, id, err);
+}
+
+/* runc's rule: a caller that is not the host's root (an unprivileged
+ * user, or root of a user namespace such as `unshare -r`) keeps its state
+ * in $XDG_RUNTIME_DIR, which it owns, rather than in /run. */
+const char *oci_default_root(void)
+{
+	static char buf[PATH_MAX];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (!xdg || !*xdg || !userns_rootless())
+		return MD_RUNTIME_DEFAULT_ROOT;
+	snprintf(buf, sizeof(buf), "%s/mydocker-runtime", xdg);
+	return buf;
 }

@@ -29,7 +29,8 @@ static const char usage[] =
 	"  spec     write a starter config.json\n"
 	"\n"
 	"Global options:\n"
-	"  --root DIR               state directory (default " MD_RUNTIME_DEFAULT_ROOT ")\n"
+	"  --root DIR               state directory (default " MD_RUNTIME_DEFAULT_ROOT ",\n"
+	"                           rootless: $XDG_RUNTIME_DIR/mydocker-runtime)\n"
 	"  --log FILE               write log records to FILE\n"
 	"  --log-format text|json   format of log records (default text)\n"
 	"  --debug                  log debug records too\n"
@@ -123,7 +124,7 @@ static int parse_globals(struct oci_ctx *ctx, int argc, char **argv, md_error *e
 int main(int argc, char **argv)
 {
 	struct oci_ctx ctx = { .log = { .fd = -1, .prog = "mydocker-runtime" },
-			       .root = MD_RUNTIME_DEFAULT_ROOT };
+			       .root = oci_default_root() };
 	md_error err;
 	int r;
 

@@ -50,6 +50,11 @@ struct oci_flags {
 int oci_parse_flags(const struct oci_flags *f, int argc, char **argv, md_error *err);
 
 /* Flags, then exactly one id: 1 after --help, -1 with err on failure. */
+/* --root when none is given: MD_RUNTIME_DEFAULT_ROOT, or
+ * $XDG_RUNTIME_DIR/mydocker-runtime for a caller that is not the host's
+ * root. */
+const char *oci_default_root(void);
+
 int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id,
 		 md_error *err);
 
