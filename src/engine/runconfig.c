@@ -1,5 +1,6 @@
 #include "runconfig.h"
 #include "runtime/seccomp.h"
+#include "runtime/spec-default.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
@@ -208,9 +209,11 @@ static json_object *process_object(const struct run_request *r, uint64_t caps)
 	json_object_object_add(p, "args", str_array(r->args));
 	json_object_object_add(p, "env", str_array(env));
 	json_object_object_add(p, "cwd", json_object_new_string(r->workdir ? r->workdir : "/"));
-	/* --privileged: none listed, so the process keeps all it has. */
+	/* --privileged: none listed, so the process keeps all it has, and
+	 * setuid programs work. Otherwise no_new_privs (SECURITY.md). */
 	if (!r->privileged)
 		json_object_object_add(p, "capabilities", caps_object(caps));
+	json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(!r->privileged));
 	return p;
 }
 
@@ -264,18 +267,42 @@ static json_object *resources_object(const struct run_request *r)
 	return res;
 }
 
-static json_object *proc_mount(void)
+/* Docker's mounts: a /dev of its own with the default devices, shm and
+ * mqueue, sysfs and the cgroup tree read-only, and the masked and
+ * read-only paths. --privileged keeps the host's /dev and gets /sys and
+ * the cgroup tree writable, without masks, as with Docker. */
+static json_object *privileged_mounts(void)
 {
-	json_object *m = json_object_new_object(), *opts = json_object_new_array();
+	json_object *all = spec_default_mounts(false), *kept = json_object_new_array();
 
-	json_object_object_add(m, "destination", json_object_new_string("/proc"));
-	json_object_object_add(m, "type", json_object_new_string("proc"));
-	json_object_object_add(m, "source", json_object_new_string("proc"));
-	json_object_array_add(opts, json_object_new_string("nosuid"));
-	json_object_array_add(opts, json_object_new_string("noexec"));
-	json_object_array_add(opts, json_object_new_string("nodev"));
-	json_object_object_add(m, "options", opts);
-	return m;
+	for (size_t i = 0; i < json_object_array_length(all); i++) {
+		json_object *m = json_object_array_get_idx(all, i), *opts;
+		const char *dest = json_object_get_string(json_object_object_get(m, "destination"));
+
+		if (strncmp(dest, "/dev", 4) == 0)
+			continue;
+		if (strncmp(dest, "/sys", 4) == 0) {
+			opts = json_object_new_array();
+			json_object_array_add(opts, json_object_new_string("nosuid"));
+			json_object_array_add(opts, json_object_new_string("noexec"));
+			json_object_array_add(opts, json_object_new_string("nodev"));
+			json_object_object_add(m, "options", opts);
+		}
+		json_object_array_add(kept, json_object_get(m));
+	}
+	json_object_put(all);
+	return kept;
+}
+
+static void add_mounts(json_object *c, json_object *lnx, const struct run_request *r)
+{
+	if (r->privileged) {
+		json_object_object_add(c, "mounts", privileged_mounts());
+		return;
+	}
+	json_object_object_add(c, "mounts", spec_default_mounts(false));
+	json_object_object_add(lnx, "maskedPaths", spec_default_masked_paths());
+	json_object_object_add(lnx, "readonlyPaths", spec_default_readonly_paths());
 }
 
 /* The bounding set, which dockerd checks a profile's caps against; with
@@ -322,7 +349,7 @@ static int add_seccomp(json_object *lnx, json_object *process, const struct run_
 
 int runconfig_build(const struct run_request *r, json_object **out, md_error *err)
 {
-	json_object *c, *root, *lnx, *mounts;
+	json_object *c, *root, *lnx;
 	cleanup_free char *host = NULL;
 	uint64_t caps;
 
@@ -334,14 +361,12 @@ int runconfig_build(const struct run_request *r, json_object **out, md_error *er
 	c = json_object_new_object();
 	root = json_object_new_object();
 	lnx = json_object_new_object();
-	mounts = json_object_new_array();
 	json_object_object_add(c, "ociVersion", json_object_new_string("1.2.0"));
 	json_object_object_add(c, "process", process_object(r, caps));
 	json_object_object_add(root, "path", json_object_new_string(r->rootfs));
 	json_object_object_add(c, "root", root);
 	json_object_object_add(c, "hostname", json_object_new_string(host));
-	json_object_array_add(mounts, proc_mount());
-	json_object_object_add(c, "mounts", mounts);
+	add_mounts(c, lnx, r);
 	json_object_object_add(lnx, "namespaces", namespaces_array());
 	json_object_object_add(lnx, "resources", resources_object(r));
 	json_object_object_add(c, "linux", lnx);

@@ -1,5 +1,6 @@
 #include "child.h"
 #include "../util/cleanup.h"
+#include "../util/path.h"
 #include "../util/util.h"
 #include "hooks.h"
 #include "mounts.h"
@@ -178,14 +179,19 @@ static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
  * through /proc (runc's way), or by its path when there is no /proc. */
 static int open_fifo(const struct child_ctx *cx, md_error *err)
 {
-	char p[64];
+	cleanup_close int dir = -1;
+	char name[16];
 	int fd;
 
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", cx->fifo_path_fd);
+	/* An image's own /proc must not take the "0" (CVE-2019-16884). */
+	dir = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, err);
+	if (dir < 0 && err->errnum != ENOENT)
+		return -1;
+	snprintf(name, sizeof(name), "%d", cx->fifo_path_fd);
 	do
-		fd = open(p, O_WRONLY | O_CLOEXEC);
+		fd = dir >= 0 ? openat(dir, name, O_WRONLY | O_CLOEXEC) : -1;
 	while (fd < 0 && errno == EINTR);
-	if (fd < 0 && errno == ENOENT)
+	if (dir < 0)
 		fd = open(cx->opts->exec_fifo, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return md_error_set(err, errno, "open exec fifo");

@@ -426,6 +426,27 @@ static int parent_private(const char *root, md_error *err)
 	return 0;
 }
 
+/* With the host's root, the host's own /dev (and what is mounted below
+ * it) would stay under the container's: detach it when the config mounts
+ * one afresh. Not /proc: we mount by fd through it, nor /sys: the cgroup
+ * mount reads the host's hierarchies from it; the new mounts cover them. */
+static int detach_host_pseudo(const struct spec *spec, md_error *err)
+{
+	static const char *const pseudo[] = { "/dev" };
+
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const char *dest = spec->mounts[i].destination;
+
+		for (size_t k = 0; k < ARRAY_SIZE(pseudo); k++) {
+			if (!dest || strcmp(dest, pseudo[k]) != 0)
+				continue;
+			if (umount2(dest, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+				return md_error_set(err, errno, "detach the host's `%s`", dest);
+		}
+	}
+	return 0;
+}
+
 /* Propagation of "/" first (nothing we mount may show up on the host),
  * then the rootfs bound onto itself so that it is a mount point. */
 static int prepare_root(const struct spec *spec, const char *root, bool host_root,
@@ -436,7 +457,7 @@ static int prepare_root(const struct spec *spec, const char *root, bool host_roo
 	if (mount(NULL, "/", NULL, prop ? prop : (MS_SLAVE | MS_REC), NULL) < 0)
 		return md_error_set(err, errno, "set propagation of /");
 	if (host_root)
-		return 0;
+		return detach_host_pseudo(spec, err);
 	if (parent_private(root, err) < 0)
 		return -1;
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -559,7 +580,7 @@ static int readonly_one(int root, const char *path, md_error *err)
 /* After pivot_root: paths are those of the container, under its /proc. */
 static int protect_paths(const struct spec *spec, md_error *err)
 {
-	cleanup_close int root = -1, null = -1;
+	cleanup_close int root = -1, null = -1, procfd = -1;
 	char *const *masked = spec->linux.masked_paths, *const *ro = spec->linux.readonly_paths;
 
 	if (!(masked && *masked) && !(ro && *ro))
@@ -567,9 +588,11 @@ static int protect_paths(const struct spec *spec, md_error *err)
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return md_error_set(err, errno, "open /");
-	if (access("/proc/self/fd", F_OK) < 0)
-		return md_error_set(err, errno, "masked and read-only paths need /proc "
-				    "mounted in the container");
+	/* We mask through /proc/self/fd/N: it must be the real procfs. */
+	procfd = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, err);
+	if (procfd < 0)
+		return md_error_prefix(err, "masked and read-only paths need /proc "
+				       "mounted in the container");
 	for (size_t i = 0; masked && masked[i]; i++)
 		if (mask_one(root, masked[i], &null, err) < 0)
 			return -1;
@@ -594,13 +617,13 @@ static int readonly_root(md_error *err)
 }
 
 /* Before pivot_root: the spec's mounts, then /dev's content. */
-static int populate(const struct mount_ctx *cx, bool host_root, md_error *err)
+static int populate(const struct mount_ctx *cx, md_error *err)
 {
 	const struct spec_mount *dev = dev_mount(cx->spec);
 
 	if (mount_all(cx, err) < 0)
 		return -1;
-	if (host_root || !dev)
+	if (!dev)
 		return 0;
 	if (devices_setup(cx, err) < 0)
 		return md_error_prefix(err, "/dev");
@@ -623,7 +646,7 @@ int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r
 	if (r->rootfd < 0)
 		return md_error_set(err, errno, "open rootfs `%s`", root);
 	cx.rootfd = r->rootfd;
-	return populate(&cx, r->host_root, err);
+	return populate(&cx, err);
 }
 
 int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_error *err)

@@ -184,11 +184,17 @@ int process_apply_rlimits(const struct spec_process *p, md_error *err)
 int process_apply_oom_score(const struct spec_process *p, md_error *err)
 {
 	char buf[32];
+	cleanup_close int fd = -1;
 
 	if (!p->oom_score_adj.set)
 		return 0;
 	snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.v);
-	return md_write_file("/proc/self/oom_score_adj", buf, err);
+	fd = md_open_procfs("/proc/self/oom_score_adj", O_WRONLY, err);
+	if (fd < 0)
+		return -1;
+	if (md_write_all(fd, buf, strlen(buf)) < 0)
+		return md_error_set(err, errno, "write /proc/self/oom_score_adj");
+	return 0;
 }
 
 /* ---- LSM labels ---- */
@@ -198,14 +204,8 @@ int process_apply_oom_score(const struct spec_process *p, md_error *err)
 static int open_attr(const char *file, int flags, md_error *err)
 {
 	cleanup_free char *path = xasprintf("/proc/thread-self/attr/%s", file);
-	cleanup_close int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC);
-	struct statfs sf;
 
-	if (fd < 0)
-		return md_error_set(err, errno, "open %s", path);
-	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-		return md_error_set(err, EPERM, "%s is not on procfs", path);
-	return TAKE_FD(fd);
+	return md_open_procfs(path, flags, err);
 }
 
 static bool read_attr(const char *file, char *buf, size_t len)

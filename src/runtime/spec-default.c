@@ -63,7 +63,7 @@ static json_object *process_obj(void)
 	return p;
 }
 
-static json_object *mounts_array(bool rootless)
+json_object *spec_default_mounts(bool rootless)
 {
 	static const char *const dev[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
 	static const char *const pts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666",
@@ -117,14 +117,26 @@ static json_object *id_map(unsigned host_id)
 	return a;
 }
 
-static json_object *linux_obj(bool rootless, unsigned uid, unsigned gid)
+json_object *spec_default_masked_paths(void)
 {
 	static const char *const masked[] = {
 		"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
 		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
 		"/proc/sched_debug", "/sys/firmware", "/proc/scsi", NULL };
+
+	return strings(masked);
+}
+
+json_object *spec_default_readonly_paths(void)
+{
 	static const char *const readonly[] = {
 		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL };
+
+	return strings(readonly);
+}
+
+static json_object *linux_obj(bool rootless, unsigned uid, unsigned gid)
+{
 	json_object *l = json_object_new_object();
 
 	if (rootless) {
@@ -141,8 +153,8 @@ static json_object *linux_obj(bool rootless, unsigned uid, unsigned gid)
 		json_object_object_add(l, "resources", res);
 	}
 	json_object_object_add(l, "namespaces", namespaces_array(rootless));
-	json_object_object_add(l, "maskedPaths", strings(masked));
-	json_object_object_add(l, "readonlyPaths", strings(readonly));
+	json_object_object_add(l, "maskedPaths", spec_default_masked_paths());
+	json_object_object_add(l, "readonlyPaths", spec_default_readonly_paths());
 	return l;
 }
 
@@ -156,7 +168,7 @@ json_object *spec_default_json(bool rootless, unsigned uid, unsigned gid)
 	json_object_object_add(root, "readonly", json_object_new_boolean(1));
 	json_object_object_add(c, "root", root);
 	json_object_object_add(c, "hostname", json_object_new_string("mydocker"));
-	json_object_object_add(c, "mounts", mounts_array(rootless));
+	json_object_object_add(c, "mounts", spec_default_mounts(rootless));
 	json_object_object_add(c, "linux", linux_obj(rootless, uid, gid));
 	return c;
 }

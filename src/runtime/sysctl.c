@@ -1,5 +1,6 @@
 #include "sysctl.h"
 #include "../util/cleanup.h"
+#include "../util/path.h"
 #include "../util/util.h"
 #include "namespaces.h"
 
@@ -65,17 +66,14 @@ static int write_one(int sysfd, const char *key, const char *value, md_error *er
 int sysctl_apply(const struct spec *s, md_error *err)
 {
 	cleanup_close int sysfd = -1;
-	struct statfs sf;
 
 	if (s->linux.n_sysctl == 0)
 		return 0;
 	if (sysctl_validate(s, err) < 0)
 		return -1;
-	sysfd = open("/proc/sys", O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	sysfd = md_open_procfs("/proc/sys", O_DIRECTORY | O_RDONLY, err);
 	if (sysfd < 0)
-		return md_error_set(err, errno, "open /proc/sys");
-	if (fstatfs(sysfd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
-		return md_error_set(err, EPERM, "/proc/sys is not procfs");
+		return -1;
 	for (size_t i = 0; i < s->linux.n_sysctl; i++)
 		if (write_one(sysfd, s->linux.sysctl[i].key, s->linux.sysctl[i].value, err) < 0)
 			return -1;

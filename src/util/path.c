@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -289,4 +291,16 @@ int md_open_in_root(int rootfd, const char *path, int flags,
 	if (fd < 0)
 		return md_error_set(err, errno, "open `%s` in the container root", path);
 	return fd;
+}
+
+int md_open_procfs(const char *path, int flags, md_error *err)
+{
+	cleanup_close int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW);
+	struct statfs sf;
+
+	if (fd < 0)
+		return md_error_set(err, errno, "open %s", path);
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return md_error_set(err, EPERM, "%s is not on procfs", path);
+	return TAKE_FD(fd);
 }

@@ -18,6 +18,12 @@ enum md_create { MD_NO_CREATE, MD_CREATE_DIR, MD_CREATE_FILE };
  * (0755 dirs; the last one a dir or an empty file); a dangling symlink on
  * the way is an error, not a reason to create its target. flags are
  * open(2) flags (O_PATH is typical); O_CLOEXEC is added. */
+/* Open a file of procfs (O_CLOEXEC|O_NOFOLLOW added) and check that it
+ * is on procfs: after pivot_root, /proc is the container's, and an image
+ * may bring a fake one that would take our writes (CVE-2019-16884,
+ * CVE-2023-28642). EPERM when it is not procfs. */
+int md_open_procfs(const char *path, int flags, md_error *err);
+
 int md_open_in_root(int rootfd, const char *path, int flags,
 		    enum md_create create, md_error *err);
 

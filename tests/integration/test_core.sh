@@ -238,10 +238,11 @@ t_core_join_netns_by_path() {
 	config_edit "$WORK/c" '(.linux.namespaces[] | select(.type == "network")) += {path: "/etc/hostname"}'
 	cdrive run j3 "$WORK/c"
 	assert_contains "$err" "is not a namespace"
+	# A new user namespace cannot join namespaces the host's one owns.
 	make_bundle "$WORK/d" true
-	config_edit "$WORK/d" '.linux.namespaces += [{type: "user"}]'
+	config_edit "$WORK/d" '.linux.namespaces += [{type: "user"}] | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 1}] | .linux.gidMappings = .linux.uidMappings | (.linux.namespaces[] | select(.type == "network")) += {path: $p}' --arg p "/proc/$HOLDER/ns/net"
 	cdrive run j4 "$WORK/d"
-	assert_contains "$err" "user namespaces are not supported"
+	assert_contains "$err" "a new user namespace cannot join"
 }
 
 t_core_join_pid_uts_ipc_of_another_container() {

@@ -182,3 +182,32 @@ t_user_from_container_files() {
 	assert_eq "$rc" 125
 	assert_contains "$err" "unable to find user no-such-user"
 }
+
+# What a Docker user expects inside by default (SECURITY.md): no_new_privs,
+# the seccomp filter, a /dev of its own with only the default devices,
+# /sys and the cgroup tree read-only, masked and read-only /proc paths.
+t_run_docker_defaults_inside() {
+	md run /bin/sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " "
+		ls /dev | tr "\n" " "; echo
+		wc -c </proc/keys; ls /sys/firmware | wc -l
+		echo 1 >/proc/sysrq-trigger 2>/dev/null && echo sysrq-writable
+		echo 1 >/proc/sys/kernel/ns_last_pid 2>/dev/null && echo procsys-writable
+		mkdir /sys/fs/cgroup/pids/escape 2>/dev/null && echo cgroup-writable
+		mkdir /sys/fs/cgroup/unified/escape 2>/dev/null && echo cgroup2-writable
+		echo x >/sys/kernel/uevent_helper 2>/dev/null && echo sys-writable
+		mount -t tmpfs t /mnt 2>/dev/null && echo mounted
+		unshare -U true 2>/dev/null && echo unshared
+		awk "\$2 == \"/sys\" || \$2 == \"/sys/fs/cgroup\" {m[\$2] = substr(\$4, 1, 2)}
+			END {print \"/sys\", m[\"/sys\"], \"/sys/fs/cgroup\", m[\"/sys/fs/cgroup\"]}" /proc/mounts'
+	assert_eq "$rc" 0 "$err"
+	assert_eq "$(echo "$out" | sed -n 1,2p | tr '\n' ' ')" "NoNewPrivs: 1 Seccomp: 2 " "status"
+	assert_eq "$(echo "$out" | sed -n 3p)" "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " "/dev"
+	assert_eq "$(echo "$out" | sed -n 4,5p | tr '\n' ' ')" "0 0 " "masked /proc/keys and /sys/firmware"
+	assert_eq "$(echo "$out" | sed -n '6,$p')" "/sys ro /sys/fs/cgroup ro" \
+		"nothing writable, mounts read-only"
+	# --privileged: the host's devices, /sys writable, no masks.
+	md run --privileged /bin/sh -c 'test -e /dev/vda -o -e /dev/sda -o -e /dev/loop-control && echo hostdev
+		grep -E "^NoNewPrivs:" /proc/self/status | tr -s "\t" " "
+		awk "\$2 == \"/sys\" {m = substr(\$4, 1, 2)} END {print \"/sys\", m}" /proc/mounts'
+	assert_eq "$(echo $out)" "hostdev NoNewPrivs: 0 /sys rw" "privileged"
+}

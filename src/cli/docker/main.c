@@ -1,5 +1,6 @@
 /* mydocker: the Docker-style command line. Global flags, then a command. */
 #include "commands.h"
+#include "util/sealed-exe.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -88,9 +89,15 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return MD_EXIT_FAILURE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[optind], commands[i].name) == 0)
-			return commands[i].fn(&log, argc - optind, argv + optind);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		/* A command that starts a container runs from a sealed copy of
+		 * the binary (see util/sealed-exe.h); others need not pay for it. */
+		if (strcmp(commands[i].name, "run") == 0 && md_sealed_exe_ensure(argv, &err) < 0)
+			return cli_fail(&log, &err);
+		return commands[i].fn(&log, argc - optind, argv + optind);
+	}
 	md_error_set(&err, 0, "'%s' is not a mydocker command.\nSee 'mydocker --help'",
 		     argv[optind]);
 	return cli_fail(&log, &err);

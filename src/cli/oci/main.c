@@ -1,5 +1,6 @@
 /* mydocker-runtime: global flags, then a verb, as runc takes them. */
 #include "oci.h"
+#include "util/sealed-exe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +50,15 @@ static const struct verb {
 	{ "pause", oci_pause }, { "resume", oci_resume }, { "update", oci_update },
 	{ "events", oci_events }, { "features", oci_features }, { "spec", oci_spec },
 };
+
+/* The verbs whose processes clone into or join a container run from a
+ * sealed copy of the binary (see util/sealed-exe.h); the others, and
+ * --version or --help, do not pay for the copy. */
+static bool enters_container(const char *verb)
+{
+	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 ||
+	       strcmp(verb, "exec") == 0;
+}
 
 static void print_version(void)
 {
@@ -140,9 +150,13 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 1;
 	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[optind], verbs[i].name) == 0)
-			return verbs[i].fn(&ctx, argc - optind, argv + optind);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(argv[optind], verbs[i].name) != 0)
+			continue;
+		if (enters_container(verbs[i].name) && md_sealed_exe_ensure(argv, &err) < 0)
+			return cli_fail(&ctx.log, &err);
+		return verbs[i].fn(&ctx, argc - optind, argv + optind);
+	}
 	md_error_set(&err, 0, "unknown command `%s`; see 'mydocker-runtime --help'", argv[optind]);
 	cli_fail(&ctx.log, &err);
 	return 1;

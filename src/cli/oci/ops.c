@@ -90,7 +90,7 @@ int oci_ps(struct oci_ctx *ctx, int argc, char **argv)
 	bool json = false;
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime ps [--format table|json] ID "
 					"[ps options]\n",
-			       .options = opts, .shortopts = "+f:h", .on_flag = ps_flag, .self = &json,
+			       .options = opts, .shortopts = "f:h", .on_flag = ps_flag, .self = &json,
 			       .stop_at_arg = true };
 	struct rt_state *st = NULL;
 	struct cgroup *cg = NULL;
