@@ -63,7 +63,12 @@ static int step_early(const struct child_ctx *cx, md_error *err)
 	 * while we hold host resources (CVE-2019-5736, CVE-2016-9962). A
 	 * parent that died before the prctl shows as EOF on the sync socket
 	 * (getppid() is 0 in a new PID namespace, so it cannot tell). */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return md_error_set(err, errno, "prctl");
+	/* An unprivileged parent may only open our /proc/PID/uid_map while
+	 * we are dumpable: with a new user namespace, wait for the maps (as
+	 * runc does). Nothing of the container runs before that. */
+	if (!cx->ns->new_user && prctl(PR_SET_DUMPABLE, 0) < 0)
 		return md_error_set(err, errno, "prctl");
 	process_reset_signals();
 	return 0;
@@ -294,6 +299,8 @@ static int child_setup(const struct child_ctx *cx, struct child_run *run, md_err
 		return -1;
 	if (sync_expect(cx->sock, SYNC_CGROUP_DONE, NULL, err) < 0)
 		return -1;
+	if (cx->ns->new_user && prctl(PR_SET_DUMPABLE, 0) < 0)
+		return md_error_set(err, errno, "prctl");
 	if (step_namespaces(cx, err) < 0)
 		return -1;
 	if (step_rootfs(cx, run, err) < 0)

@@ -54,7 +54,7 @@ int userns_write_maps(pid_t pid, const struct spec *s, md_error *err)
 		return 0;
 	/* Without CAP_SETGID over our own namespace (an unprivileged caller
 	 * mapping itself) the kernel wants setgroups denied first. */
-	if (write_map(pid, "setgroups", "deny", NULL) < 0 ||
+	if (write_map(pid, "setgroups", "deny", err) < 0 ||
 	    write_map(pid, "gid_map", gids, err) < 0)
 		return md_error_prefix(err, "linux.gidMappings");
 	return 0;

@@ -168,6 +168,13 @@ t_workdir() {
 	md run -w /no/such/dir /bin/pwd
 	assert_eq "$rc" 125
 	assert_contains "$err" "/no/such/dir"
+	# Refused while parsing, as Docker does (found by fuzz_run_flags).
+	md run -w relative /bin/pwd
+	assert_eq "$rc" 125
+	assert_eq "$err" "mydocker: the working directory 'relative' is invalid, it needs to be an absolute path"
+	md run -e =B /bin/true
+	assert_eq "$rc" 125
+	assert_eq "$err" "mydocker: invalid environment variable: =B"
 }
 
 t_user_from_container_files() {

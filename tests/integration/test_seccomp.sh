@@ -186,14 +186,15 @@ t_seccomp_oci_exec_gets_the_filter() {
 
 # Without noNewPrivileges the filter goes on before the user switch; the
 # init's own calls after that point (ids, caps, the exec fifo, execve) run
-# under it. This allowlist is what they need, plus busybox echo.
+# under it. This allowlist is what they need (fstatfs: the check that
+# the container's /proc is procfs), plus busybox echo.
 t_seccomp_oci_without_no_new_privs() {
 	oci_setup
 	local b
 	b=$(bundle_sc nnp '["/bin/echo", "ran"]' \
 		'{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["capget", "capset", "prctl",
 		   "setgroups", "setresgid", "setresuid", "umask", "chdir", "getcwd", "stat", "newfstatat",
-		   "access", "faccessat", "faccessat2", "fcntl", "close_range", "close", "open", "openat",
+		   "access", "faccessat", "faccessat2", "fcntl", "fstatfs", "close_range", "close", "open", "openat",
 		   "write", "read", "sendmsg", "recvmsg", "execve", "brk", "arch_prctl", "set_tid_address",
 		   "getuid", "getpid", "ioctl", "exit", "exit_group", "rt_sigaction", "rt_sigprocmask",
 		   "rt_sigreturn", "mmap", "munmap", "mprotect", "fstat", "writev", "uname"],

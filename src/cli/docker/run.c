@@ -87,22 +87,35 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* -e K=V as given; -e K takes the host's value, or is dropped if unset. */
-static void add_env(struct run_opts *o, const char *arg)
+/* -e K=V as given; -e K takes the host's value, or is dropped if unset.
+ * An empty name is refused here, as Docker does, not later by the spec. */
+static int add_env(struct run_opts *o, const char *arg, md_error *err)
 {
 	const char *v;
 	char *kv;
 
+	if (*arg == '=' || *arg == '\0')
+		return md_error_set(err, 0, "invalid environment variable: %s", arg);
 	if (strchr(arg, '=')) {
 		md_strv_push(&o->env, arg);
-		return;
+		return 0;
 	}
 	v = getenv(arg);
 	if (!v)
-		return;
+		return 0;
 	kv = xasprintf("%s=%s", arg, v);
 	md_strv_push(&o->env, kv);
 	free(kv);
+	return 0;
+}
+
+static int set_workdir(struct run_request *r, const char *arg, md_error *err)
+{
+	if (arg[0] != '/')
+		return md_error_set(err, 0, "the working directory '%s' is invalid, it "
+				    "needs to be an absolute path", arg);
+	r->workdir = arg;
+	return 0;
 }
 
 static int set_i64(struct opt_i64 *dst, const char *arg, bool bytes, md_error *err)
@@ -153,9 +166,9 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	switch (c) {
 	case 'i': o->interactive = true; return 0;
 	case 't': r->tty = true; return 0;
-	case 'e': add_env(o, optarg); return 0;
+	case 'e': return add_env(o, optarg, err);
 	case 'h': r->hostname = optarg; return 0;
-	case 'w': r->workdir = optarg; return 0;
+	case 'w': return set_workdir(r, optarg, err);
 	case 'u': o->user = optarg; return 0;
 	case 'm': return set_i64(&r->memory, optarg, true, err);
 	case OPT_MEMORY_SWAP: return set_i64(&r->memory_swap, optarg, true, err);
