@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -837,6 +838,70 @@ int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error 
 }
 
 /* ---------- processes ---------- */
+
+static int open_at_dir(const char *dir, const char *file, int flags, md_error *err)
+{
+	cleanup_free char *p = file ? xasprintf("%s/%s", dir, file) : xstrdup(dir);
+	int fd = open(p, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return md_error_set(err, errno, "open %s", p);
+	return fd;
+}
+
+int cgroup_join_open(struct cgroup *cg, struct cgroup_join *j, md_error *err)
+{
+	j->v2_dir = -1;
+	j->v1_tasks = xmalloc0(sizeof(int) * (cg->n_hiers + 1));
+	j->n_v1 = 0;
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		const struct cg_hier *h = &cg->hiers[i];
+		int fd;
+
+		if (h->unified && j->v2_dir >= 0)
+			return md_error_set(err, ENOTSUP, "more than one cgroup2 hierarchy");
+		fd = open_at_dir(h->dir, h->unified ? NULL : "tasks",
+				 h->unified ? O_RDONLY | O_DIRECTORY : O_WRONLY, err);
+		if (fd < 0)
+			return -1;
+		if (h->unified)
+			j->v2_dir = fd;
+		else
+			j->v1_tasks[j->n_v1++] = fd;
+	}
+	return 0;
+}
+
+int cgroup_join_self(const struct cgroup_join *j, md_error *err)
+{
+	for (size_t i = 0; i < j->n_v1; i++)
+		if (write(j->v1_tasks[i], "0", 1) != 1)
+			return md_error_set(err, errno, "join the cgroup (v1 tasks)");
+	return 0;
+}
+
+void cgroup_join_close(struct cgroup_join *j)
+{
+	for (size_t i = 0; i < j->n_v1; i++)
+		close(j->v1_tasks[i]);
+	free(j->v1_tasks);
+	j->v1_tasks = NULL;
+	j->n_v1 = 0;
+	if (j->v2_dir >= 0)
+		close(j->v2_dir);
+	j->v2_dir = -1;
+}
+
+int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		if (cg->hiers[i].unified && cg_write(cg->hiers[i].dir, "cgroup.procs", buf, err) < 0)
+			return md_error_prefix(err, "move pid %d into cgroup %s", (int)pid, cg->path);
+	return 0;
+}
 
 int cgroup_enter(struct cgroup *cg, pid_t pid, md_error *err)
 {

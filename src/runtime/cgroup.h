@@ -31,6 +31,26 @@ int cgroup_detect_mode(enum cgroup_mode *mode, md_error *err);
  * relative to /mydocker, or an absolute one as given). Caller frees. */
 char *cgroup_path_for(const char *cgroups_path, const char *id);
 
+/* How a new child joins the cgroup without the slow path: moving another
+ * process takes cgroup_threadgroup_rwsem for writing, an RCU grace period
+ * (6-16 ms on this host). The child is born in the cgroup2 directory
+ * (clone3 CLONE_INTO_CGROUP) and moves itself, a single thread, into each
+ * v1 hierarchy by writing "0" to its `tasks` file, which skips that lock.
+ * The fds are opened by the parent (root), whose credentials the kernel
+ * checks, so a child in a user namespace can use them too. */
+struct cgroup_join {
+	int v2_dir;    /* the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+	int *v1_tasks; /* one O_WRONLY `tasks` fd per v1 hierarchy */
+	size_t n_v1;
+};
+
+int cgroup_join_open(struct cgroup *cg, struct cgroup_join *j, md_error *err);
+/* In the child, first thing: move itself into each v1 hierarchy. */
+int cgroup_join_self(const struct cgroup_join *j, md_error *err);
+void cgroup_join_close(struct cgroup_join *j);
+/* Move pid into the cgroup2 hierarchy only (when clone3 could not). */
+int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err);
+
 /* True when res sets a limit (device rules aside: they are the only
  * thing a rootless container may go without, its user namespace already
  * forbids mknod). */

@@ -58,6 +58,9 @@ static int loopback_up(md_error *err)
 
 static int step_early(const struct child_ctx *cx, md_error *err)
 {
+	/* First of all, before we use any resource: into our cgroups. */
+	if (cx->cgjoin && cgroup_join_self(cx->cgjoin, err) < 0)
+		return -1;
 	/* Die with the parent; and stay non-dumpable until execve so that no
 	 * process in the container can open our /proc/PID/exe or ptrace us
 	 * while we hold host resources (CVE-2019-5736, CVE-2016-9962). A

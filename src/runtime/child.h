@@ -8,6 +8,7 @@
 #include "container.h"
 #include "namespaces.h"
 #include "seccomp.h"
+#include "cgroup.h"
 #include "spec.h"
 
 struct child_ctx {
@@ -17,6 +18,7 @@ struct child_ctx {
 	int sock;       /* child end of the sync socketpair */
 	int fifo_path_fd; /* O_PATH fd of opts->exec_fifo (detached mode), or -1 */
 	const struct rt_seccomp *seccomp; /* compiled by the parent, or NULL */
+	const struct cgroup_join *cgjoin; /* v1 tasks fds to move into, or NULL */
 };
 
 /* True when rt_create has a hooks step (SYNC_HOOKS): the config has

@@ -13,9 +13,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +45,26 @@ static void rt_log(const struct rt_create_opts *o, enum rt_log_level lvl, const 
 	o->log(o->log_ctx, lvl, buf);
 }
 
-static pid_t clone_child(int flags, int *pidfd)
+/* A fork-like clone: no new stack, the child runs on a copy of ours. Born
+ * in the cgroup2 directory when there is one (see struct cgroup_join);
+ * *in_cgroup says whether that worked (Linux >= 5.7). */
+static pid_t clone_child(int flags, int *pidfd, int cgroup_fd, bool *in_cgroup)
 {
-	/* A fork-like clone: no new stack, the child runs on a copy of ours. */
+	*in_cgroup = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args a = {
+			.flags = (uint64_t)flags | CLONE_PIDFD | CLONE_INTO_CGROUP,
+			.pidfd = (uint64_t)(uintptr_t)pidfd,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgroup_fd,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+
+		if (pid >= 0) {
+			*in_cgroup = true;
+			return pid;
+		}
+	}
 	return (pid_t)syscall(SYS_clone, (unsigned long)flags | CLONE_PIDFD | SIGCHLD,
 			      NULL, pidfd, NULL, 0);
 }
@@ -83,14 +102,15 @@ static int open_fifo_path(const struct rt_create_opts *o, md_error *err)
 /* Clone the child, inside the pid namespace to join if the config names
  * one: we enter it for our children only around the clone. */
 static int spawn(struct rt_container *c, const struct child_ctx *proto,
-		 struct ns_plan *plan, md_error *err)
+		 struct ns_plan *plan, bool *in_v2, md_error *err)
 {
 	int fds[2], e = 0;
+	int v2 = proto->cgjoin ? proto->cgjoin->v2_dir : -1;
 
 	if (sync_pair(fds, err) < 0)
 		return -1;
 	if (ns_plan_enter_parent(plan, err) == 0) {
-		c->pid = clone_child(plan->clone_flags, &c->pidfd);
+		c->pid = clone_child(plan->clone_flags, &c->pidfd, v2, in_v2);
 		e = errno;
 	}
 	if (c->pid == 0) {
@@ -191,9 +211,11 @@ out:
 
 /* The parent's half of the protocol, up to the child's READY. */
 static int parent_sync(struct rt_container *c, const struct spec *spec,
-		       const struct rt_create_opts *o, bool new_user, md_error *err)
+		       const struct rt_create_opts *o, bool new_user, bool in_v2,
+		       md_error *err)
 {
-	if (c->cgroup && cgroup_enter(c->cgroup, c->pid, err) < 0)
+	/* The child moved itself into the v1 hierarchies (cgroup_join). */
+	if (c->cgroup && !in_v2 && cgroup_enter_unified(c->cgroup, c->pid, err) < 0)
 		return -1;
 	if (new_user && userns_write_maps(c->pid, spec, err) < 0)
 		return -1;
@@ -241,6 +263,8 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	cleanup_free char *cgpath = cgroup_path_for(spec->linux.cgroups_path, o->id);
 	cleanup_close int fifo_fd = -1;
 	cleanup_seccomp struct rt_seccomp *filter = NULL;
+	struct cgroup_join join = { .v2_dir = -1 };
+	bool in_v2 = false;
 	int r;
 
 	/* Once, here: the child only loads the program. */
@@ -255,11 +279,19 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 			return -1;
 		proto.fifo_path_fd = fifo_fd;
 	}
-	r = spawn(c, &proto, plan, err);
+	if (c->cgroup) {
+		if (cgroup_join_open(c->cgroup, &join, err) < 0) {
+			cgroup_join_close(&join);
+			return -1;
+		}
+		proto.cgjoin = &join;
+	}
+	r = spawn(c, &proto, plan, &in_v2, err);
 	ns_plan_close(plan); /* the child has its copies */
+	cgroup_join_close(&join);
 	if (r < 0)
 		return -1;
-	return parent_sync(c, spec, o, plan->new_user, err);
+	return parent_sync(c, spec, o, plan->new_user, in_v2 || !c->cgroup, err);
 }
 
 int rt_create(const struct spec *spec, const struct rt_create_opts *o,
