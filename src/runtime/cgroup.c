@@ -13,11 +13,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -890,6 +893,28 @@ void cgroup_join_close(struct cgroup_join *j)
 	if (j->v2_dir >= 0)
 		close(j->v2_dir);
 	j->v2_dir = -1;
+}
+
+pid_t cgroup_clone(unsigned long flags, int *pidfd, const struct cgroup_join *j, bool *in_v2)
+{
+	if (pidfd)
+		flags |= CLONE_PIDFD;
+	*in_v2 = false;
+	if (j && j->v2_dir >= 0) {
+		struct clone_args a = {
+			.flags = (uint64_t)flags | CLONE_INTO_CGROUP,
+			.pidfd = (uint64_t)(uintptr_t)pidfd,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)j->v2_dir,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+
+		if (pid >= 0) {
+			*in_v2 = true;
+			return pid;
+		}
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, pidfd, NULL, 0);
 }
 
 int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err)

@@ -48,6 +48,11 @@ int cgroup_join_open(struct cgroup *cg, struct cgroup_join *j, md_error *err);
 /* In the child, first thing: move itself into each v1 hierarchy. */
 int cgroup_join_self(const struct cgroup_join *j, md_error *err);
 void cgroup_join_close(struct cgroup_join *j);
+/* A fork-like clone (CLONE_PIDFD when pidfd is not NULL; no new stack,
+ * the child runs on a copy of ours), born in j's cgroup2 directory when
+ * there is one: *in_v2 says whether that worked (Linux >= 5.7). Returns
+ * like fork(), with errno. */
+pid_t cgroup_clone(unsigned long flags, int *pidfd, const struct cgroup_join *j, bool *in_v2);
 /* Move pid into the cgroup2 hierarchy only (when clone3 could not). */
 int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err);
 

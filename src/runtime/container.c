@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -43,30 +42,6 @@ static void rt_log(const struct rt_create_opts *o, enum rt_log_level lvl, const 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	o->log(o->log_ctx, lvl, buf);
-}
-
-/* A fork-like clone: no new stack, the child runs on a copy of ours. Born
- * in the cgroup2 directory when there is one (see struct cgroup_join);
- * *in_cgroup says whether that worked (Linux >= 5.7). */
-static pid_t clone_child(int flags, int *pidfd, int cgroup_fd, bool *in_cgroup)
-{
-	*in_cgroup = false;
-	if (cgroup_fd >= 0) {
-		struct clone_args a = {
-			.flags = (uint64_t)flags | CLONE_PIDFD | CLONE_INTO_CGROUP,
-			.pidfd = (uint64_t)(uintptr_t)pidfd,
-			.exit_signal = SIGCHLD,
-			.cgroup = (uint64_t)cgroup_fd,
-		};
-		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
-
-		if (pid >= 0) {
-			*in_cgroup = true;
-			return pid;
-		}
-	}
-	return (pid_t)syscall(SYS_clone, (unsigned long)flags | CLONE_PIDFD | SIGCHLD,
-			      NULL, pidfd, NULL, 0);
 }
 
 static struct rt_container *container_new(const char *id)
@@ -105,12 +80,12 @@ static int spawn(struct rt_container *c, const struct child_ctx *proto,
 		 struct ns_plan *plan, bool *in_v2, md_error *err)
 {
 	int fds[2], e = 0;
-	int v2 = proto->cgjoin ? proto->cgjoin->v2_dir : -1;
 
 	if (sync_pair(fds, err) < 0)
 		return -1;
 	if (ns_plan_enter_parent(plan, err) == 0) {
-		c->pid = clone_child(plan->clone_flags, &c->pidfd, v2, in_v2);
+		c->pid = cgroup_clone((unsigned long)plan->clone_flags, &c->pidfd, proto->cgjoin,
+				      in_v2);
 		e = errno;
 	}
 	if (c->pid == 0) {

@@ -26,6 +26,7 @@ struct exec_ctx {
 	const struct rt_seccomp *seccomp; /* from o->config, or NULL */
 	int init_pidfd;
 	int sock;
+	const struct cgroup_join *cgjoin; /* the container's, or NULL */
 };
 
 static int check_process(const struct spec_process *p, md_error *err)
@@ -108,7 +109,10 @@ static int intermediate(const struct exec_ctx *x, md_error *err)
 	pid_t pid;
 	int r;
 
-	/* Non-dumpable before we hold anything of the container's. */
+	/* Into the container's v1 cgroups first (see struct cgroup_join);
+	 * non-dumpable before we hold anything of the container's. */
+	if (x->cgjoin && cgroup_join_self(x->cgjoin, err) < 0)
+		return -1;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
 		return md_error_set(err, errno, "prctl");
 	if (sync_expect(x->sock, SYNC_CGROUP_DONE, NULL, err) < 0)
@@ -152,14 +156,14 @@ static int reap_intermediate(pid_t pid, md_error *err)
 /* Caller's half: cgroup for the intermediate, then the process's pid,
  * console and execve. */
 static int caller_sync(struct rt_container *c, int sock, pid_t mid, struct cgroup *cg,
-		       const struct spec_process *p, md_error *err)
+		       bool in_v2, const struct spec_process *p, md_error *err)
 {
 	int32_t pid = 0;
 	int r;
 
-	/* The intermediate enters the cgroup before it forks, so the process
+	/* The intermediate is in the cgroup before it forks, so the process
 	 * is born inside. If it already failed, its frame says why. */
-	if (cg && cgroup_enter(cg, mid, err) < 0)
+	if (cg && !in_v2 && cgroup_enter_unified(cg, mid, err) < 0)
 		return -1;
 	if (sync_send(sock, SYNC_CGROUP_DONE, -1, err) < 0)
 		return sync_expect(sock, SYNC_PID, NULL, err);
@@ -195,26 +199,36 @@ static int open_cgroup(const struct rt_state *st, struct cgroup **cg, md_error *
 static int exec_in(struct rt_container *c, struct exec_ctx *x, struct cgroup *cg,
 		   md_error *err)
 {
+	struct cgroup_join join = { .v2_dir = -1 };
+	bool in_v2 = false;
 	int fds[2];
 	pid_t mid;
 	int r;
 
-	if (sync_pair(fds, err) < 0)
+	if (cg && cgroup_join_open(cg, &join, err) < 0) {
+		cgroup_join_close(&join);
 		return -1;
-	mid = fork();
+	}
+	x->cgjoin = cg ? &join : NULL;
+	if (sync_pair(fds, err) < 0) {
+		cgroup_join_close(&join);
+		return -1;
+	}
+	mid = cgroup_clone(0, NULL, x->cgjoin, &in_v2);
+	if (mid == 0) {
+		close(fds[0]);
+		x->sock = fds[1];
+		intermediate_main(x);
+	}
+	cgroup_join_close(&join);
 	if (mid < 0) {
 		int e = errno;
 		close(fds[0]);
 		close(fds[1]);
 		return md_error_set(err, e, "fork");
 	}
-	if (mid == 0) {
-		close(fds[0]);
-		x->sock = fds[1];
-		intermediate_main(x);
-	}
 	close(fds[1]);
-	r = caller_sync(c, fds[0], mid, cg, x->p, err);
+	r = caller_sync(c, fds[0], mid, cg, in_v2, x->p, err);
 	/* Closing our end ends an intermediate still waiting on it. */
 	close(fds[0]);
 	if (r < 0 && c->pid <= 0)

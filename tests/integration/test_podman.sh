@@ -143,3 +143,15 @@ t_podman_bridge_network() {
 	[ "$NET_NETNS_DIR" = 1 ] || [ ! -e /run/netns ] || fail "/run/netns left"
 	[ "$NET_NETNS_MNT" = 1 ] || ! mountpoint -q /run/netns || fail "/run/netns still a mount point"
 }
+
+# A user namespace through a real client: podman --uidmap hands us
+# linux.uidMappings/gidMappings and a rootfs it chowned to the range.
+t_podman_user_namespace() {
+	podman_start
+	out=$(prun --rm --uidmap 0:200000:65536 --gidmap 0:200000:65536 "$CLIENTS_IMAGE" \
+		sh -c 'id -u; cat /proc/self/uid_map; touch /tmp/f && stat -c %u /tmp/f' 2>&1)
+	assert_eq "$?" 0 "podman run --uidmap ($out)"
+	assert_eq "$(echo "$out" | sed -n 1p)" 0 "uid inside"
+	assert_eq "$(echo "$out" | sed -n 2p | tr -s ' ')" " 0 200000 65536" "uid_map"
+	assert_eq "$(echo "$out" | sed -n 3p)" 0 "owner of a new file, inside"
+}
