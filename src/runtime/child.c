@@ -77,6 +77,30 @@ static int step_early(const struct child_ctx *cx, md_error *err)
 	return 0;
 }
 
+/* A pid namespace unshared after joining a user namespace holds only our
+ * children: fork the container's init into it as a child of the runtime
+ * (CLONE_PARENT), which gets its pid and pidfd from us; then leave. The
+ * init goes on with the steps below. */
+static int fork_init(const struct child_ctx *cx, md_error *err)
+{
+	int pidfd = -1;
+	pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | CLONE_PIDFD | SIGCHLD),
+				   NULL, &pidfd, NULL, 0);
+
+	if (pid < 0)
+		return md_error_set(err, errno, "fork the init into its pid namespace");
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || prctl(PR_SET_DUMPABLE, 0) < 0)
+			return md_error_set(err, errno, "prctl");
+		return 0;
+	}
+	if (sync_send_value(cx->sock, SYNC_PID, pid, pidfd, err) < 0) {
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	_exit(0);
+}
+
 static int step_namespaces(const struct child_ctx *cx, md_error *err)
 {
 	const struct spec *s = cx->spec;
@@ -84,6 +108,8 @@ static int step_namespaces(const struct child_ctx *cx, md_error *err)
 	/* Only now, inside our cgroup, so that a new cgroup namespace has it
 	 * as its root. */
 	if (ns_plan_join_child(cx->ns, s, err) < 0)
+		return -1;
+	if (cx->ns->second_fork && fork_init(cx, err) < 0)
 		return -1;
 	if (ns_plan_has(s, CLONE_NEWNET) && !ns_plan_joins(cx->ns, CLONE_NEWNET) &&
 	    loopback_up(err) < 0)

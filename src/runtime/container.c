@@ -185,20 +185,41 @@ out:
 }
 
 /* The parent's half of the protocol, up to the child's READY. */
+/* The child forked the container's init (ns_plan.second_fork): the init
+ * is ours now (CLONE_PARENT); reap the child that made it. */
+static int adopt_init(struct rt_container *c, md_error *err)
+{
+	int32_t pid = 0;
+	int pidfd = -1, status;
+
+	if (sync_expect_value(c->sync_fd, SYNC_PID, &pid, &pidfd, err) < 0)
+		return -1;
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(c->pidfd);
+	c->pid = pid;
+	c->pidfd = pidfd;
+	if (pid <= 0 || pidfd < 0)
+		return md_error_set(err, EPROTO, "no init pid from the child");
+	return 0;
+}
+
 static int parent_sync(struct rt_container *c, const struct spec *spec,
-		       const struct rt_create_opts *o, bool new_user, bool in_v2,
+		       const struct rt_create_opts *o, const struct ns_plan *plan, bool in_v2,
 		       md_error *err)
 {
 	/* The child moved itself into the v1 hierarchies (cgroup_join). */
 	if (c->cgroup && !in_v2 && cgroup_enter_unified(c->cgroup, c->pid, err) < 0)
 		return -1;
-	if (new_user && userns_write_maps(c->pid, spec, err) < 0)
-		return -1;
-	if (make_state(c, spec, o, err) < 0)
+	if (plan->new_user && userns_write_maps(c->pid, spec, err) < 0)
 		return -1;
 	/* If the child already failed, its error frame says why. */
 	if (sync_send(c->sync_fd, SYNC_CGROUP_DONE, -1, err) < 0)
 		return sync_expect(c->sync_fd, SYNC_READY, NULL, err);
+	if (plan->second_fork && adopt_init(c, err) < 0)
+		return -1;
+	if (make_state(c, spec, o, err) < 0)
+		return -1;
 	if (child_has_hooks_step(spec) && parent_hooks(c, spec, err) < 0)
 		return -1;
 	if (spec->process->terminal &&
@@ -266,7 +287,7 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	cgroup_join_close(&join);
 	if (r < 0)
 		return -1;
-	return parent_sync(c, spec, o, plan->new_user, in_v2 || !c->cgroup, err);
+	return parent_sync(c, spec, o, plan, in_v2 || !c->cgroup, err);
 }
 
 int rt_create(const struct spec *spec, const struct rt_create_opts *o,

@@ -129,9 +129,7 @@ static int plan_user(struct ns_plan *p, md_error *err)
 				    "user namespace)");
 	if (p->join_fd[NS_USER] < 0)
 		return 0;
-	if (p->clone_flags & CLONE_NEWPID)
-		return md_error_set(err, ENOTSUP, "joining a user namespace by path together "
-				    "with a new pid namespace is not supported");
+	p->second_fork = p->clone_flags & CLONE_NEWPID;
 	p->unshare_flags = p->clone_flags;
 	p->clone_flags = 0;
 	return 0;

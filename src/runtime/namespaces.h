@@ -16,9 +16,10 @@
  *          them; the parent then writes the maps (userns.h). A joined
  *          one is entered first by the child, which then unshares the
  *          new namespaces so that the joined user namespace owns them; a
- *          new pid namespace would need a second fork there, and a new
- *          user namespace cannot join namespaces its parent owns: both
- *          combinations are refused with ENOTSUP. */
+ *          new pid namespace made so applies to children only, so the
+ *          child forks the container's init into it (second_fork). A new
+ *          user namespace cannot join namespaces its parent owns: that
+ *          combination is refused with ENOTSUP. */
 #ifndef MD_NAMESPACES_H
 #define MD_NAMESPACES_H
 
@@ -38,6 +39,8 @@ struct ns_plan {
 	int unshare_flags;          /* CLONE_NEW* the child unshares after joining
 				       a user namespace (owned by that one) */
 	bool new_user;              /* clone makes a user namespace: write maps */
+	bool second_fork;           /* a new pid namespace unshared after joining a
+				       user namespace: the child forks the init */
 	bool new_cgroup;            /* unshare a cgroup namespace in the child */
 	bool new_time;              /* unshare a time namespace in the child */
 	int join_fd[NS_KINDS];      /* linux.namespaces[].path opened, or -1 */
@@ -45,7 +48,7 @@ struct ns_plan {
 };
 
 /* Open and check every namespace path of the config (the fd must be a
- * namespace of the named type). ENOTSUP for the combinations above. */
+ * namespace of the named type). ENOTSUP for the combination above. */
 int ns_plan_make(const struct spec *s, struct ns_plan *p, md_error *err);
 void ns_plan_close(struct ns_plan *p);
 

@@ -89,11 +89,31 @@ c["process"]["args"] = ["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; hostnam
 	assert_eq "$rc" 0 "$err"
 	assert_eq "$(echo "$out" | sed -n 1p)" "0" "uid in the joined namespace"
 	assert_eq "$(echo "$out" | sed -n 2p | tr -s ' ')" " 0 100000 65536" "the joined namespace's map"
-	# A new pid namespace would need a second fork: refused, clearly.
-	b=$(bundle joinpid 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "mount"}, {"type": "pid"}]')
+	# A new pid namespace besides (Kubernetes' user-namespaced pods): the
+	# child forks the init into it.
+	b=$(bundle joinpid 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "mount"}, {"type": "pid"}, {"type": "uts"}]
+c["root"]["readonly"] = False
+c["process"]["args"] = ["/bin/sh", "-c", "echo $$; id -u; readlink /proc/self/ns/pid; cat /proc/self/uid_map"]')
+	chown -R 100000:100000 "$b/rootfs"
+	chmod 0755 "$b"
 	rt run --bundle "$b" joinpid </dev/null
-	assert_eq "$rc" 1 "exit of a refused create"
-	assert_contains "$err" "new pid namespace is not supported"
+	assert_eq "$rc" 0 "$err"
+	assert_eq "$(echo "$out" | sed -n 1,2p | tr '\n' ' ')" "1 0 " "pid 1, root of the joined namespace"
+	[ "$(echo "$out" | sed -n 3p)" != "$(readlink /proc/$pid/ns/pid)" ] || fail "pid namespace not new"
+	assert_eq "$(echo "$out" | sed -n 4p | tr -s ' ')" " 0 100000 65536" "the joined namespace's map"
+	# Detached, through create/start, with exec.
+	b=$(bundle joinpid2 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "mount"}, {"type": "pid"}, {"type": "uts"}]
+c["root"]["readonly"] = False
+c["process"]["args"] = ["/bin/sleep", "30"]')
+	chown -R 100000:100000 "$b/rootfs"
+	chmod 0755 "$b"
+	rt_detached create --bundle "$b" joinpid2
+	assert_eq "$rc" 0 "create: $err"
+	rt start joinpid2
+	assert_eq "$rc" 0 "start: $err"
+	rt exec joinpid2 /bin/sh -c 'cat /proc/1/cmdline | tr "\0" " "; id -u'
+	assert_eq "$(echo $out)" "/bin/sleep 30 0" "exec: $err"
+	rt delete --force joinpid2
 	rt delete --force owner
 }
 
