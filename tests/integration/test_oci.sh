@@ -98,6 +98,11 @@ t_oci_exec_and_ps() {
 	[ -s "$OCI_TMP/epid" ] || fail "no exec pid file"
 	rt ps --format json ex
 	assert_eq "$rc" 0
+	local json=$out
+	# Found by fuzz_oci_flags: "+" once made "-+" a flag of ps.
+	rt ps -+ ex
+	[ "$rc" != 0 ] || fail "ps accepted -+"
+	out=$json
 	python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a) == 2, a' "$out" ||
 		fail "ps json: $out"
 	rt exec --env FOO=bar --cwd /tmp ex /bin/sh -c 'echo $FOO $(pwd)'
