@@ -72,41 +72,43 @@ t_userns_exec_joins_user_namespace() {
 	rt delete --force unsexec
 }
 
+# A bundle owned by the mapped root that joins the user namespace of pid
+# $JOIN_PID: other namespaces as given (JSON list), the command in python.
+joiner_bundle() { # name namespaces-json args-python
+	local b
+	b=$(bundle "$1" 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$JOIN_PID"'/ns/user"}] + '"$2"'
+c["root"]["readonly"] = False
+c["process"]["args"] = '"$3")
+	chown -R 100000:100000 "$b/rootfs"
+	chmod 0755 "$b"
+	echo "$b"
+}
+
 t_userns_join_by_path() {
 	oci_setup
-	local a b pid
+	local a b
 	a=$(userns_bundle owner 'c["process"]["args"] = ["/bin/sleep", "30"]')
 	rt_detached run -d --bundle "$a" owner
 	assert_eq "$rc" 0 "$err"
 	rt state owner
-	pid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$out")
-	b=$(bundle joiner 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "pid", "path": "/proc/'"$pid"'/ns/pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}]
-c["root"]["readonly"] = False
-c["process"]["args"] = ["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; hostname"]')
-	chown -R 100000:100000 "$b/rootfs"
-	chmod 0755 "$b"
+	JOIN_PID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$out")
+	b=$(joiner_bundle joiner '[{"type": "pid", "path": "/proc/'"$JOIN_PID"'/ns/pid"}, {"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "network"}]' \
+		'["/bin/sh", "-c", "id -u; cat /proc/self/uid_map; hostname"]')
 	rt run --bundle "$b" joiner </dev/null
 	assert_eq "$rc" 0 "$err"
 	assert_eq "$(echo "$out" | sed -n 1p)" "0" "uid in the joined namespace"
 	assert_eq "$(echo "$out" | sed -n 2p | tr -s ' ')" " 0 100000 65536" "the joined namespace's map"
 	# A new pid namespace besides (Kubernetes' user-namespaced pods): the
 	# child forks the init into it.
-	b=$(bundle joinpid 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "mount"}, {"type": "pid"}, {"type": "uts"}]
-c["root"]["readonly"] = False
-c["process"]["args"] = ["/bin/sh", "-c", "echo $$; id -u; readlink /proc/self/ns/pid; cat /proc/self/uid_map"]')
-	chown -R 100000:100000 "$b/rootfs"
-	chmod 0755 "$b"
+	b=$(joiner_bundle joinpid '[{"type": "mount"}, {"type": "pid"}, {"type": "uts"}]' \
+		'["/bin/sh", "-c", "echo $$; id -u; readlink /proc/self/ns/pid; cat /proc/self/uid_map"]')
 	rt run --bundle "$b" joinpid </dev/null
 	assert_eq "$rc" 0 "$err"
 	assert_eq "$(echo "$out" | sed -n 1,2p | tr '\n' ' ')" "1 0 " "pid 1, root of the joined namespace"
-	[ "$(echo "$out" | sed -n 3p)" != "$(readlink /proc/$pid/ns/pid)" ] || fail "pid namespace not new"
+	[ "$(echo "$out" | sed -n 3p)" != "$(readlink /proc/$JOIN_PID/ns/pid)" ] || fail "pid namespace not new"
 	assert_eq "$(echo "$out" | sed -n 4p | tr -s ' ')" " 0 100000 65536" "the joined namespace's map"
 	# Detached, through create/start, with exec.
-	b=$(bundle joinpid2 'c["linux"]["namespaces"] = [{"type": "user", "path": "/proc/'"$pid"'/ns/user"}, {"type": "mount"}, {"type": "pid"}, {"type": "uts"}]
-c["root"]["readonly"] = False
-c["process"]["args"] = ["/bin/sleep", "30"]')
-	chown -R 100000:100000 "$b/rootfs"
-	chmod 0755 "$b"
+	b=$(joiner_bundle joinpid2 '[{"type": "mount"}, {"type": "pid"}, {"type": "uts"}]' '["/bin/sleep", "30"]')
 	rt_detached create --bundle "$b" joinpid2
 	assert_eq "$rc" 0 "create: $err"
 	rt start joinpid2
