@@ -409,9 +409,10 @@ esc_no_probe_cgroups() {
 # Inside a default `mydocker run` container (the host's root, Docker's
 # capabilities and seccomp profile).
 t_escape_cgroup_run() {
-	local d
-	d=$(mktemp -d /tmp/esc-cg.XXXXXX)
-	trap 'rm -rf "$d"' EXIT
+	# Global: the EXIT trap runs after the function's locals are gone.
+	ESC_CG_DIR=$(mktemp -d /tmp/esc-cg.XXXXXX)
+	local d=$ESC_CG_DIR
+	trap 'rm -rf "$ESC_CG_DIR"' EXIT
 	mkdir "$d/mnt"
 	esc_cgroup_attack "$d/attack.sh"
 	md run /bin/sh "$d/attack.sh" "$d/mnt"
