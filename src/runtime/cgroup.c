@@ -928,17 +928,6 @@ int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err)
 	return 0;
 }
 
-int cgroup_enter(struct cgroup *cg, pid_t pid, md_error *err)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	for (size_t i = 0; i < cg->n_hiers; i++)
-		if (cg_write(cg->hiers[i].dir, "cgroup.procs", buf, err) < 0)
-			return md_error_prefix(err, "move pid %d into cgroup %s", (int)pid, cg->path);
-	return 0;
-}
-
 static struct cg_hier *freezer(struct cgroup *cg, md_error *err)
 {
 	struct cg_hier *h = find_hier(cg, "freezer", NULL);

@@ -71,9 +71,6 @@ int cgroup_create(const char *path, const struct spec_resources *res,
  * Does not fail when some hierarchies lack the directory. */
 int cgroup_open(const char *path, struct cgroup **out, md_error *err);
 
-/* Move pid into the cgroup in every hierarchy. */
-int cgroup_enter(struct cgroup *cg, pid_t pid, md_error *err);
-
 /* Apply (more) resources to an existing cgroup (runc update). */
 int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error *err);
 
