@@ -28,11 +28,11 @@ static int cap_error(md_error *err, const char *what, cap_value_t cap)
 	return -1;
 }
 
-int caps_before_user(const struct spec_caps *c, md_error *err)
+int caps_before_user(const struct spec_caps *c, bool keep_admin, md_error *err)
 {
-	if (!c->set)
+	if (!c->set && !keep_admin)
 		return 0;
-	for (cap_value_t cap = 0; cap <= last_cap(); cap++)
+	for (cap_value_t cap = 0; c->set && cap <= last_cap(); cap++)
 		if (!has(c->bounding, cap) && cap_drop_bound(cap) < 0)
 			return cap_error(err, "drop from the bounding set:", cap);
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -66,8 +66,10 @@ static int set_ambient(uint64_t mask, md_error *err)
 	return 0;
 }
 
+static const cap_value_t sys_admin = CAP_SYS_ADMIN;
+
 /* No capabilities in the config: keep the others, drop inheritable. */
-static int drop_inheritable(md_error *err)
+static int drop_inheritable(bool keep_admin, md_error *err)
 {
 	cap_t caps = cap_get_proc();
 	int r;
@@ -75,6 +77,10 @@ static int drop_inheritable(md_error *err)
 	if (!caps)
 		return md_error_set(err, errno, "read capabilities");
 	r = cap_clear_flag(caps, CAP_INHERITABLE);
+	if (r == 0 && keep_admin)
+		r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &sys_admin, CAP_SET);
+	if (r == 0 && keep_admin && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		r = -1;
 	if (r == 0)
 		r = cap_set_proc(caps);
 	cap_free(caps);
@@ -83,13 +89,13 @@ static int drop_inheritable(md_error *err)
 	return set_ambient(0, err);
 }
 
-int caps_after_user(const struct spec_caps *c, md_error *err)
+int caps_after_user(const struct spec_caps *c, bool keep_admin, md_error *err)
 {
 	cap_t caps;
 	int r;
 
 	if (!c->set)
-		return drop_inheritable(err);
+		return drop_inheritable(keep_admin, err);
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return md_error_set(err, errno, "prctl PR_SET_KEEPCAPS");
 	caps = cap_init();
@@ -98,6 +104,12 @@ int caps_after_user(const struct spec_caps *c, md_error *err)
 	r = add_set(caps, CAP_EFFECTIVE, c->effective);
 	if (r == 0)
 		r = add_set(caps, CAP_PERMITTED, c->permitted);
+	/* Until execve, which recomputes both sets without it: it is out of
+	 * the bounding set and never inheritable or ambient unless listed. */
+	if (r == 0 && keep_admin)
+		r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &sys_admin, CAP_SET);
+	if (r == 0 && keep_admin)
+		r = cap_set_flag(caps, CAP_PERMITTED, 1, &sys_admin, CAP_SET);
 	if (r == 0)
 		r = add_set(caps, CAP_INHERITABLE, c->inheritable);
 	if (r == 0)

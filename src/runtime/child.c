@@ -194,15 +194,14 @@ static int step_stdio(const struct child_ctx *cx, md_error *err)
 static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
 {
 	const struct spec_process *p = cx->spec->process;
+	/* Without no_new_privs, loading the filter takes CAP_SYS_ADMIN, which
+	 * the user switch may drop: keep it until execve (seccomp.h). */
+	bool keep_admin = cx->seccomp && !p->no_new_privileges;
 
 	if (process_apply_rlimits(p, err) < 0 || process_apply_oom_score(p, err) < 0 ||
 	    personality_apply(cx->spec, err) < 0)
 		return -1;
-	/* Without no_new_privs, loading the filter takes CAP_SYS_ADMIN, which
-	 * the user switch may drop: load it now, as runc does (seccomp.h). */
-	if (!p->no_new_privileges && rt_seccomp_apply(cx->seccomp, err) < 0)
-		return -1;
-	if (process_set_user(p, err) < 0 || process_chdir(p, err) < 0)
+	if (process_set_user(p, keep_admin, err) < 0 || process_chdir(p, err) < 0)
 		return -1;
 	/* Look the program up before reporting ready, so that "not found"
 	 * fails `create` as callers expect. */
@@ -289,14 +288,11 @@ static int close_inherited(const struct child_ctx *cx, md_error *err)
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
 		if (keep[i] < 0 || (unsigned)keep[i] < first)
 			continue;
-		if ((unsigned)keep[i] > first &&
-		    syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0U) < 0)
-			return md_error_set(err, errno, "close_range");
+		if (process_close_range(first, (unsigned)keep[i] - 1, false, err) < 0)
+			return -1;
 		first = (unsigned)keep[i] + 1;
 	}
-	if (syscall(SYS_close_range, first, ~0U, 0U) < 0)
-		return md_error_set(err, errno, "close_range");
-	return 0;
+	return process_close_range(first, ~0U, false, err);
 }
 
 static int step_rootfs(const struct child_ctx *cx, struct child_run *run, md_error *err)
@@ -336,18 +332,17 @@ static int child_setup(const struct child_ctx *cx, struct child_run *run, md_err
 		return -1;
 	if (step_names(s, err) < 0 || step_stdio(cx, err) < 0)
 		return -1;
-	if (step_process(cx, &run->exe, err) < 0)
-		return -1;
 	if (process_prepare_fds(cx->opts->preserve_fds, err) < 0 ||
 	    close_inherited(cx, err) < 0)
 		return -1;
+	if (step_process(cx, &run->exe, err) < 0)
+		return -1;
 	if (wait_for_start(cx, run, err) < 0 || step_start_hooks(cx, run, err) < 0)
 		return -1;
-	/* With no_new_privs, as late as possible: the fewer calls after it,
-	 * the fewer a profile must allow. */
-	if (s->process->no_new_privileges && rt_seccomp_apply(cx->seccomp, err) < 0)
-		return -1;
-	return 0;
+	/* Last, with or without no_new_privs: nothing of ours runs under the
+	 * filter but execve, so any profile that lets the program run lets us
+	 * start it. */
+	return rt_seccomp_apply(cx->seccomp, err);
 }
 
 /* After start opened the fifo, nobody reads the sync socket: `start`

@@ -64,24 +64,22 @@ static int exec_setup(const struct exec_ctx *x, char **exe, md_error *err)
 		return md_error_set(err, errno, "setsid");
 	if (exec_stdio(x, err) < 0)
 		return -1;
+	if (process_prepare_fds(x->o->preserve_fds, err) < 0)
+		return -1;
 	if (process_apply_rlimits(p, err) < 0 || process_apply_oom_score(p, err) < 0)
 		return -1;
-	/* The init's filter, loaded at the same points as the init's. */
-	if (!p->no_new_privileges && rt_seccomp_apply(x->seccomp, err) < 0)
-		return -1;
-	/* LSM label, capabilities, ids and no_new_privs, in runc's order. */
-	if (process_set_user(p, err) < 0 || process_chdir(p, err) < 0)
+	/* LSM label, capabilities, ids and no_new_privs, in runc's order;
+	 * CAP_SYS_ADMIN kept for the filter as in the init (child.c). */
+	if (process_set_user(p, x->seccomp && !p->no_new_privileges, err) < 0 ||
+	    process_chdir(p, err) < 0)
 		return -1;
 	if (process_find_executable(p->args[0], p->env, exe, err) < 0)
-		return -1;
-	if (process_prepare_fds(x->o->preserve_fds, err) < 0)
 		return -1;
 	/* From here the program is on its own, like a detached one. */
 	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
 		return md_error_set(err, errno, "prctl");
-	if (p->no_new_privileges && rt_seccomp_apply(x->seccomp, err) < 0)
-		return -1;
-	return 0;
+	/* The init's filter, last, as in the init. */
+	return rt_seccomp_apply(x->seccomp, err);
 }
 
 __attribute__((noreturn)) static void exec_process(const struct exec_ctx *x)

@@ -5,10 +5,12 @@
 #include "caps.h"
 #include "userns.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <string.h>
@@ -295,12 +297,12 @@ static int switch_ids(const struct spec_user *u, md_error *err)
 	return 0;
 }
 
-int process_set_user(const struct spec_process *p, md_error *err)
+int process_set_user(const struct spec_process *p, bool keep_admin, md_error *err)
 {
 	if (apply_lsm(p, err) < 0)
 		return -1;
-	if (caps_before_user(&p->caps, err) < 0 || switch_ids(&p->user, err) < 0 ||
-	    caps_after_user(&p->caps, err) < 0)
+	if (caps_before_user(&p->caps, keep_admin, err) < 0 || switch_ids(&p->user, err) < 0 ||
+	    caps_after_user(&p->caps, keep_admin, err) < 0)
 		return -1;
 	if (p->user.umask.set)
 		umask((mode_t)p->user.umask.v);
@@ -323,6 +325,70 @@ int process_chdir(const struct spec_process *p, md_error *err)
 	return 0;
 }
 
+/* Apply one fd's share of process_close_range. */
+static int close_one(int fd, bool cloexec)
+{
+	if (!cloexec)
+		return close(fd) < 0 && errno != EBADF && errno != EINTR ? -1 : 0;
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+		return -1;
+	return 0;
+}
+
+/* Without a procfs to list them: try every number up to our fd limit. */
+static int close_range_count(unsigned first, unsigned last, bool cloexec, md_error *err)
+{
+	struct rlimit rl;
+	unsigned end = last;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur - 1 < end)
+		end = (unsigned)rl.rlim_cur - 1;
+	for (unsigned fd = first; fd <= end && fd <= INT_MAX; fd++)
+		if (close_one((int)fd, cloexec) < 0)
+			return md_error_set(err, errno, "close fd %u", fd);
+	return 0;
+}
+
+static int close_range_walk(unsigned first, unsigned last, bool cloexec, md_error *err)
+{
+	int dfd = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, NULL);
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return close_range_count(first, last, cloexec, err);
+	}
+	while (r == 0 && (e = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+
+		if (*end || e->d_name[0] == '.' || (int)fd == dfd || fd < first || fd > last)
+			continue;
+		if (close_one((int)fd, cloexec) < 0)
+			r = md_error_set(err, errno, "close fd %lu", fd);
+	}
+	closedir(d);
+	return r;
+}
+
+/* close_range(2) needs Linux 5.9 (CLOSE_RANGE_CLOEXEC 5.11), and a
+ * config's seccomp profile may refuse it: then walk /proc/self/fd. */
+int process_close_range(unsigned first, unsigned last, bool cloexec, md_error *err)
+{
+	if (first > last)
+		return 0;
+	if (syscall(SYS_close_range, first, last, cloexec ? CLOSE_RANGE_CLOEXEC : 0U) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+		return md_error_set(err, errno, "close_range");
+	return close_range_walk(first, last, cloexec, err);
+}
+
 int process_prepare_fds(int preserve, md_error *err)
 {
 	unsigned first = 3 + (unsigned)(preserve > 0 ? preserve : 0);
@@ -330,9 +396,7 @@ int process_prepare_fds(int preserve, md_error *err)
 	for (unsigned fd = 3; fd < first; fd++)
 		if (fcntl((int)fd, F_SETFD, 0) < 0)
 			return md_error_set(err, errno, "preserved fd %u", fd);
-	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return md_error_set(err, errno, "close_range");
-	return 0;
+	return process_close_range(first, ~0U, true, err);
 }
 
 void process_reset_signals(void)

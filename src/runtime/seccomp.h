@@ -6,20 +6,19 @@
  * child only loads it, with one seccomp(2) call: no libseccomp, no
  * allocation, no parsing in the container.
  *
- * When the child loads it (child.c, and exec.c for exec'd processes):
- *   noNewPrivileges true: as late as possible, after the user switch, the
- *     fifo or sync wait and the startContainer hooks, just before execve;
- *     no_new_privs makes the load legal without privileges.
- *   noNewPrivileges false: loading needs CAP_SYS_ADMIN, which the user
- *     switch may drop, so (as runc does) the filter goes on before it, just
- *     after rlimits and oom_score_adj. What the init does after that then
- *     runs under the filter, and a profile must allow it: the LSM label
- *     write, capset/prctl, setgroups/setresgid/setresuid, umask, chdir,
- *     getcwd, stat/access of the program, fcntl/close_range, the sync
- *     socket (sendmsg/recvmsg) or, detached, the exec fifo (open, write),
- *     the startContainer hooks (fork, execve, wait4) and execve. Docker's
- *     default profile allows all of these; a profile that does not makes
- *     the start fail with that step's error.
+ * When the child loads it (child.c, and exec.c for exec'd processes): last,
+ * after the user switch, the fifo or sync wait and the startContainer
+ * hooks, just before execve, so that nothing of ours runs under it and a
+ * profile need only allow what the program needs (execve first). Fds are
+ * closed before (and close_range falls back to a /proc/self/fd walk where
+ * it is missing or refused, see process.h).
+ *   noNewPrivileges true: no_new_privs makes the load legal without
+ *     privileges.
+ *   noNewPrivileges false: the load needs CAP_SYS_ADMIN, which the user
+ *     switch would drop; the switch keeps it in the effective and
+ *     permitted sets only (caps.h, keep_admin), and execve takes it away.
+ *     runc loads such a filter before the switch instead, and then needs a
+ *     profile that allows its own calls after it.
  *
  * Names the kernel or libseccomp does not know are skipped (runc does
  * the same); an unknown action, operator, architecture or flag is an error

@@ -184,38 +184,115 @@ t_seccomp_oci_exec_gets_the_filter() {
 	rt delete --force sc-exec
 }
 
-# Without noNewPrivileges the filter goes on before the user switch; the
-# init's own calls after that point (ids, caps, the exec fifo, execve) run
-# under it. This allowlist is what they need (fstatfs: the check that
-# the container's /proc is procfs), plus busybox echo.
-t_seccomp_oci_without_no_new_privs() {
+# The filter is the runtime's last act before execve, with or without
+# noNewPrivileges (without it, CAP_SYS_ADMIN is kept for the load and
+# execve takes it away): a profile only has to allow the program.
+
+# sc_variants NAME PROFILE_JSON ARGS_JSON WANT: the container runs and
+# prints WANT under PROFILE, in the foreground (sync socket) and detached
+# (exec fifo), with noNewPrivileges false and true, as root and uid 1000.
+sc_variants() {
+	local name=$1 profile=$2 args=$3 want=$4 nnp user b id
+	for nnp in False True; do
+		for user in 0 1000; do
+			id=$name-$nnp-$user
+			b=$(bundle_sc "$id" "$args" "$profile" \
+				"c['process']['noNewPrivileges'] = $nnp; c['process']['user'] = {'uid': $user, 'gid': $user}")
+			rt run --bundle "$b" "$id" </dev/null
+			assert_eq "$rc" 0 "run $id: $err"
+			assert_eq "$out" "$want" "run $id"
+			"$MYDOCKER_RUNTIME" --root "$OCI_ROOT" create --bundle "$b" "$id" </dev/null \
+				>"$OCI_TMP/$id.out" 2>&1 || fail "create $id: $(cat "$OCI_TMP/$id.out")"
+			rt start "$id"
+			assert_eq "$rc" 0 "start $id: $err"
+			wait_for 50 grep -qx "$want" "$OCI_TMP/$id.out" ||
+				fail "$id printed: $(cat "$OCI_TMP/$id.out")"
+			rt delete --force "$id"
+		done
+	done
+}
+
+# Docker's allowlist as it was before Linux 5.9 (no close_range,
+# faccessat2, epoll_pwait2, clone3, nor any other call from 5.1 on).
+t_seccomp_oci_old_docker_allowlist() {
+	oci_setup
+	local prof=tests/integration/data/seccomp-docker-2019.json n
+	for n in close_range faccessat2 epoll_pwait2 clone3; do
+		! grep -q "\"$n\"" "$prof" || fail "$prof allows $n"
+	done
+	sc_variants old "json.load(open('$TOP/$prof'))" \
+		'["/bin/sh", "-c", "/bin/true && echo ok"]' ok
+	# exec into such a container, both ways too.
+	b=$(bundle_sc old-exec '["/bin/sleep", "30"]' "json.load(open('$TOP/$prof'))" \
+		'c["process"]["noNewPrivileges"] = False')
+	rt_detached run -d --bundle "$b" old-exec
+	assert_eq "$rc" 0 "run -d: $err"
+	rt exec old-exec /bin/sh -c 'grep ^Seccomp: /proc/self/status'
+	assert_eq "$out" $'Seccomp:\t2' "exec: $err"
+	rt exec --no-new-privs --user 1000:1000 old-exec /bin/sh -c 'echo ok'
+	assert_eq "$out" ok "exec --no-new-privs: $err"
+	rt delete --force old-exec
+}
+
+# Only what busybox `sh -c 'echo ok'` itself calls (strace), nothing of
+# ours: no close_range, fcntl, setresuid, capset, chdir, open, sendmsg.
+MINIMAL_SH_PROFILE='{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"action": "SCMP_ACT_ALLOW",
+  "names": ["execve", "arch_prctl", "brk", "getpid", "getppid", "getrandom", "getuid", "mprotect",
+            "newfstatat", "prctl", "prlimit64", "readlink", "rseq", "rt_sigaction", "set_robust_list",
+            "set_tid_address", "uname", "write", "exit", "exit_group"]}]}'
+
+t_seccomp_oci_minimal_allowlist() {
+	oci_setup
+	sc_variants min "$MINIMAL_SH_PROFILE" '["/bin/sh", "-c", "echo ok"]' ok
+}
+
+# Docker's answer to clone3 (ENOSYS, so that glibc falls back to clone)
+# with a startContainer hook and an exec: nothing of ours needs clone3
+# under the filter.
+t_seccomp_oci_clone3_enosys() {
 	oci_setup
 	local b
-	b=$(bundle_sc nnp '["/bin/echo", "ran"]' \
-		'{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["capget", "capset", "prctl",
-		   "setgroups", "setresgid", "setresuid", "umask", "chdir", "getcwd", "stat", "newfstatat",
-		   "access", "faccessat", "faccessat2", "fcntl", "fstatfs", "close_range", "close", "open", "openat",
-		   "write", "read", "sendmsg", "recvmsg", "execve", "brk", "arch_prctl", "set_tid_address",
-		   "getuid", "getpid", "ioctl", "exit", "exit_group", "rt_sigaction", "rt_sigprocmask",
-		   "rt_sigreturn", "mmap", "munmap", "mprotect", "fstat", "writev", "uname"],
-		   "action": "SCMP_ACT_ALLOW"}]}' \
-		'c["process"]["noNewPrivileges"] = False; c["process"]["user"] = {"uid": 1000, "gid": 1000}')
-	# Detached, through the exec fifo; the container writes to a file
-	# (through rt, $(...) would wait for the container's stdout).
-	"$MYDOCKER_RUNTIME" --root "$OCI_ROOT" create --bundle "$b" sc-nnp </dev/null \
-		>"$OCI_TMP/out" 2>&1 || fail "create: $(cat "$OCI_TMP/out")"
-	rt start sc-nnp
-	assert_eq "$rc" 0 "start: $err"
-	wait_for 50 grep -q ran "$OCI_TMP/out" || fail "no output: $(cat "$OCI_TMP/out")"
-	rt delete --force sc-nnp
-	# A profile that blocks a call the init makes after the load: the start
-	# fails, and says which step.
-	b=$(bundle_sc nnp2 '["/bin/echo", "ran"]' \
-		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["setresuid"], "action": "SCMP_ACT_ERRNO"}]}' \
-		'c["process"]["noNewPrivileges"] = False; c["process"]["user"] = {"uid": 1000, "gid": 1000}')
-	rt run --bundle "$b" sc-nnp2 </dev/null
-	[ "$rc" != 0 ] || fail "setresuid was blocked, yet the container ran"
-	assert_contains "$err" "setuid 1000: operation not permitted"
+	b=$(bundle_sc c3 '["/bin/sh", "-c", "/bin/true & wait $!; echo ok; sleep 30"]' \
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}' \
+		'c["process"]["noNewPrivileges"] = False
+c["hooks"] = {"startContainer": [{"path": "/bin/sh", "args": ["sh", "-c", "echo hook >/tmp/hook"]}]}
+c["root"]["readonly"] = False')
+	"$MYDOCKER_RUNTIME" --root "$OCI_ROOT" run -d --bundle "$b" c3 </dev/null >"$OCI_TMP/c3.out" 2>&1 ||
+		fail "run -d: $(cat "$OCI_TMP/c3.out")"
+	wait_for 50 grep -qx ok "$OCI_TMP/c3.out" || fail "printed: $(cat "$OCI_TMP/c3.out")"
+	assert_eq "$(cat "$b/rootfs/tmp/hook")" hook "startContainer hook"
+	rt exec c3 /bin/sh -c '/bin/true & wait $!; echo exec-ok'
+	assert_eq "$out" exec-ok "exec: $err"
+	rt delete --force c3
+}
+
+# The CAP_SYS_ADMIN kept for the load is gone once the program runs: the
+# sets are the config's (root: bounding; uid 1000: none), in the init and
+# in an exec, with and without no_new_privs.
+t_seccomp_oci_load_leaves_no_admin() {
+	oci_setup
+	local b nnp want
+	for nnp in False True; do
+		b=$(bundle_sc adm-$nnp '["/bin/sh", "-c", "grep ^Cap /proc/self/status; sleep 30"]' \
+			'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]}' \
+			"c['process']['noNewPrivileges'] = $nnp")
+		rt_detached run -d --bundle "$b" adm-$nnp
+		assert_eq "$rc" 0 "run -d: $err"
+		want=$'CapInh:\t0000000000000000\nCapPrm:\t0000000020000420\nCapEff:\t0000000020000420\nCapBnd:\t0000000020000420\nCapAmb:\t0000000000000000'
+		wait_for 50 grep -q CapAmb "$OCI_TMP/detached.out" || fail "no output"
+		assert_eq "$(cat "$OCI_TMP/detached.out")" "$want" "init, nnp $nnp"
+		rt exec adm-$nnp /bin/grep ^Cap /proc/self/status
+		assert_eq "$out" "$want" "exec, nnp $nnp"
+		rt exec --user 1000:1000 adm-$nnp /bin/grep -E '^Cap(Prm|Eff):' /proc/self/status
+		assert_eq "$out" $'CapPrm:\t0000000000000000\nCapEff:\t0000000000000000' "exec as 1000, nnp $nnp"
+		rt delete --force adm-$nnp
+	done
+	# Without process.capabilities, uid 1000 ends with none either.
+	b=$(bundle_sc adm-nocaps '["/bin/grep", "-E", "^Cap(Prm|Eff):", "/proc/self/status"]' \
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]}' \
+		'c["process"]["noNewPrivileges"] = False; del c["process"]["capabilities"]; c["process"]["user"] = {"uid": 1000, "gid": 1000}')
+	rt run --bundle "$b" adm-nocaps </dev/null
+	assert_eq "$out" $'CapPrm:\t0000000000000000\nCapEff:\t0000000000000000' "no caps in config: $err"
 }
 
 t_seccomp_oci_bad_profiles_refused() {
