@@ -17,8 +17,11 @@ struct cg_hier {
 			     * v2: the root's cgroup.controllers */
 	char *dir;          /* mount + cgroup path */
 	bool unified;       /* a cgroup2 hierarchy */
-	bool created;       /* cgroup_create made the leaf (undo on failure) */
-	char **made;        /* parents cgroup_create made, outermost first */
+	/* What is ours to remove: the leaf when we made it (not when we
+	 * joined one that existed), and the parents we made, outermost
+	 * first. Planned, made, or read back from the state record. */
+	bool created;
+	char **made;
 };
 
 struct cgroup {

@@ -618,56 +618,116 @@ static int cg_new(const char *path, struct cgroup **out, md_error *err)
 
 /* ---------- create / open / apply ---------- */
 
-/* mkdir each component of the path in h, noting what was made. /mydocker is
- * never noted: it is shared by every container and stays. */
+/* The directories from the first component of cg->path down to the leaf,
+ * in h ("/sys/fs/cgroup/memory/mydocker", ".../mydocker/ID"). */
+static char **dir_chain(const struct cgroup *cg, const struct cg_hier *h)
+{
+	char **v = xmalloc0(sizeof(char *));
+
+	for (const char *e = cg->path; *e;) {
+		cleanup_free char *dir = NULL;
+
+		e = strchrnul(e + 1, '/');
+		dir = xasprintf("%s%.*s", h->mount, (int)(e - cg->path), cg->path);
+		md_strv_push(&v, dir);
+	}
+	return v;
+}
+
+static void forget_made(struct cg_hier *h)
+{
+	h->created = false;
+	md_strv_free(h->made);
+	h->made = NULL;
+}
+
+/* Note dir (the i-th of chain) as ours. /mydocker is never noted: it is
+ * shared by every container and stays. */
+static void note_made(struct cg_hier *h, char *const *chain, size_t i)
+{
+	if (!chain[i + 1])
+		h->created = true;
+	else if (strcmp(chain[i] + strlen(h->mount), MD_CGROUP_PARENT) != 0)
+		md_strv_push(&h->made, chain[i]);
+}
+
+/* A name that exists is joined, if it is a directory (a cgroup). */
+static int join_existing(const char *dir, md_error *err)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) < 0)
+		return md_error_set(err, errno, "stat `%s`", dir);
+	if (!S_ISDIR(sb.st_mode))
+		return md_error_set(err, ENOTDIR, "cgroup `%s` is not a directory", dir);
+	return 0;
+}
+
+/* mkdir each missing component of the path in h, noting what was made. An
+ * existing leaf is joined, as runc and crun do: a cgroup made by a pod, a
+ * slice or an admin, whose limits stay unless the config sets others. */
 static int make_dirs(struct cgroup *cg, struct cg_hier *h, md_error *err)
 {
-	cleanup_free char *dir = NULL;
-	size_t mlen = strlen(h->mount);
+	cleanup_strv char **chain = NULL;
 
+	forget_made(h);
 	/* Usually the parents exist: one mkdir then. */
 	if (mkdir(h->dir, 0755) == 0) {
 		h->created = true;
 		return 0;
 	}
 	if (errno == EEXIST)
-		return md_error_set(err, EEXIST, "cgroup %s already exists", cg->path);
+		return join_existing(h->dir, err);
 	if (errno != ENOENT)
 		return md_error_set(err, errno, "mkdir `%s`", h->dir);
-	dir = xstrdup(h->mount);
-
-	for (const char *s = cg->path; *s;) {
-		const char *e = strchrnul(s + 1, '/');
-		char *next = xasprintf("%s%.*s", dir, (int)(e - s), s);
-
-		free(dir);
-		dir = next;
-		s = e;
-		if (mkdir(dir, 0755) == 0) {
-			if (!*e)
-				h->created = true;
-			else if (strcmp(dir + mlen, MD_CGROUP_PARENT) != 0)
-				md_strv_push(&h->made, dir);
-			continue;
-		}
-		if (errno != EEXIST)
-			return md_error_set(err, errno, "mkdir `%s`", dir);
-		if (!*e)
-			return md_error_set(err, EEXIST, "cgroup %s already exists", cg->path);
+	chain = dir_chain(cg, h);
+	for (size_t i = 0; chain[i]; i++) {
+		if (mkdir(chain[i], 0755) == 0)
+			note_made(h, chain, i);
+		else if (errno != EEXIST)
+			return md_error_set(err, errno, "mkdir `%s`", chain[i]);
+		else if (!chain[i + 1])
+			return join_existing(chain[i], err);
 	}
 	return 0;
 }
 
-static void undo_create(struct cgroup *cg)
+/* What make_dirs would make in h: the components missing now. */
+static void plan_dirs(struct cgroup *cg, struct cg_hier *h)
+{
+	cleanup_strv char **chain = NULL;
+	bool missing = false;
+
+	forget_made(h);
+	if (access(h->dir, F_OK) == 0)
+		return;
+	chain = dir_chain(cg, h);
+	for (size_t i = 0; chain[i]; i++) {
+		/* below a missing directory, everything is missing */
+		missing = missing || access(chain[i], F_OK) < 0;
+		if (missing)
+			note_made(h, chain, i);
+	}
+}
+
+/* The parents we made, innermost first. One that another container still
+ * uses (a pod's) is busy and stays: it is not empty, so not ours alone. */
+static void remove_made_parents(struct cgroup *cg)
 {
 	for (size_t i = 0; i < cg->n_hiers; i++) {
 		struct cg_hier *h = &cg->hiers[i];
 
-		if (h->created)
-			rmdir(h->dir);
 		for (size_t j = md_strv_len(h->made); j > 0; j--)
 			rmdir(h->made[j - 1]);
 	}
+}
+
+static void undo_create(struct cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		if (cg->hiers[i].created)
+			rmdir(cg->hiers[i].dir);
+	remove_made_parents(cg);
 }
 
 static bool want_cpuset(const struct spec_resources *r)
@@ -796,6 +856,32 @@ static int setup(struct cgroup *cg, const struct spec_resources *res, md_error *
 	return res ? apply(cg, res, err) : 0;
 }
 
+int cgroup_plan(const char *path, struct cgroup **out, md_error *err)
+{
+	if (cg_new(path, out, err) < 0)
+		return -1;
+	for (size_t i = 0; i < (*out)->n_hiers; i++)
+		plan_dirs(*out, &(*out)->hiers[i]);
+	return 0;
+}
+
+int cgroup_make(struct cgroup *cg, const struct spec_resources *res, md_error *err)
+{
+	/* a failure must undo only what this call made, not what was planned */
+	for (size_t i = 0; i < cg->n_hiers; i++)
+		forget_made(&cg->hiers[i]);
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		if (make_dirs(cg, &cg->hiers[i], err) < 0)
+			goto fail;
+	}
+	if (setup(cg, res, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	undo_create(cg);
+	return -1;
+}
+
 int cgroup_create(const char *path, const struct spec_resources *res,
 		  struct cgroup **out, md_error *err)
 {
@@ -803,34 +889,85 @@ int cgroup_create(const char *path, const struct spec_resources *res,
 
 	if (cg_new(path, &cg, err) < 0)
 		return -1;
-	for (size_t i = 0; i < cg->n_hiers; i++) {
-		if (make_dirs(cg, &cg->hiers[i], err) < 0)
-			goto fail;
+	if (cgroup_make(cg, res, err) < 0) {
+		cgroup_free(cg);
+		return -1;
 	}
-	if (setup(cg, res, err) < 0)
-		goto fail;
 	*out = cg;
 	return 0;
-fail:
-	undo_create(cg);
-	cgroup_free(cg);
-	return -1;
 }
 
+/* Without a record (an older state file, the engine's sweep) the leaf is
+ * ours wherever it exists: before joining existed, we made every one. */
 int cgroup_open(const char *path, struct cgroup **out, md_error *err)
 {
 	struct cgroup *cg;
+	bool found = false;
 
 	if (cg_new(path, &cg, err) < 0)
 		return -1;
 	for (size_t i = 0; i < cg->n_hiers; i++) {
-		if (access(cg->hiers[i].dir, F_OK) == 0) {
-			*out = cg;
-			return 0;
-		}
+		cg->hiers[i].created = true;
+		found = found || access(cg->hiers[i].dir, F_OK) == 0;
+	}
+	if (found) {
+		*out = cg;
+		return 0;
 	}
 	cgroup_free(cg);
 	return md_error_set(err, ENOENT, "cgroup %s does not exist", path);
+}
+
+char **cgroup_owned_dirs(const struct cgroup *cg)
+{
+	char **v = xmalloc0(sizeof(char *));
+
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		const struct cg_hier *h = &cg->hiers[i];
+
+		for (size_t j = 0; h->made && h->made[j]; j++)
+			md_strv_push(&v, h->made[j]);
+		if (h->created)
+			md_strv_push(&v, h->dir);
+	}
+	return v;
+}
+
+/* A recorded directory is ours if it is the leaf or one of its parents
+ * (below /mydocker) in a hierarchy mounted now; anything else (a hierarchy
+ * since unmounted, an edited record) is left alone. */
+static void claim_dir(struct cgroup *cg, const char *dir)
+{
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		struct cg_hier *h = &cg->hiers[i];
+		size_t ml = strlen(h->mount), rl;
+		const char *rel = dir + ml;
+
+		if (strncmp(dir, h->mount, ml) != 0 || rel[0] != '/')
+			continue;
+		if (strcmp(rel, cg->path) == 0) {
+			h->created = true;
+			return;
+		}
+		rl = strlen(rel);
+		if (strncmp(cg->path, rel, rl) == 0 && cg->path[rl] == '/' &&
+		    strcmp(rel, MD_CGROUP_PARENT) != 0) {
+			md_strv_push(&h->made, dir);
+			return;
+		}
+	}
+}
+
+int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out,
+		      md_error *err)
+{
+	if (!owned)
+		return cgroup_open(path, out, err);
+	if (cg_new(path, out, err) < 0)
+		return -1;
+	for (size_t i = 0; owned[i]; i++)
+		claim_dir(*out, owned[i]);
+	return 0;
 }
 
 int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error *err)
@@ -1106,26 +1243,30 @@ static int remove_tree(const char *dir, md_error *err)
 }
 
 /* The common case after a container's init was reaped: every leaf is
- * empty and has no children, so a plain rmdir each is enough. */
+ * ours, empty and has no children, so a plain rmdir each is enough. */
 static bool remove_leaves_fast(struct cgroup *cg)
 {
 	bool all = true;
 
-	for (size_t i = 0; i < cg->n_hiers; i++)
-		if (rmdir(cg->hiers[i].dir) < 0 && errno != ENOENT)
+	for (size_t i = 0; i < cg->n_hiers; i++) {
+		if (!cg->hiers[i].created)
+			all = false; /* joined: what runs in it must still die */
+		else if (rmdir(cg->hiers[i].dir) < 0 && errno != ENOENT)
 			all = false;
+	}
 	return all;
 }
 
 int cgroup_destroy(struct cgroup *cg, md_error *err)
 {
-	if (remove_leaves_fast(cg))
-		return 0;
-	if (kill_and_wait(cg, err) < 0)
-		return -1;
-	for (size_t i = 0; i < cg->n_hiers; i++)
-		if (remove_tree(cg->hiers[i].dir, err) < 0)
-			return md_error_prefix(err, "remove cgroup %s", cg->path);
+	if (!remove_leaves_fast(cg)) {
+		if (kill_and_wait(cg, err) < 0)
+			return -1;
+		for (size_t i = 0; i < cg->n_hiers; i++)
+			if (cg->hiers[i].created && remove_tree(cg->hiers[i].dir, err) < 0)
+				return md_error_prefix(err, "remove cgroup %s", cg->path);
+	}
+	remove_made_parents(cg);
 	return 0;
 }
 

@@ -62,14 +62,35 @@ int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err);
 bool cgroup_wants_limits(const struct spec_resources *res);
 
 /* Create the cgroup in every hierarchy and apply res (which may be NULL).
- * A limit that the host cannot apply fails the call; on failure nothing is
- * left behind. */
+ * A cgroup that exists already is joined (a pod's, a slice's, an admin's),
+ * and only what this call made is ours to remove later. A limit that the
+ * host cannot apply fails the call; on failure nothing is left behind. */
 int cgroup_create(const char *path, const struct spec_resources *res,
 		  struct cgroup **out, md_error *err);
 
+/* cgroup_create in two steps, for a caller that records what will be made
+ * before it is, so that a runtime killed in between leaves a record that
+ * delete can act on: cgroup_plan finds the hierarchies and notes the
+ * directories missing now (cgroup_owned_dirs lists them); cgroup_make makes
+ * them, joining those that exist, and applies res. A failed cgroup_make
+ * removes what it made; the caller frees cg either way. */
+int cgroup_plan(const char *path, struct cgroup **out, md_error *err);
+int cgroup_make(struct cgroup *cg, const struct spec_resources *res, md_error *err);
+
+/* The directories that are ours (planned, or made): per hierarchy the
+ * parents we made, outermost first, then the leaf if we made it. For the
+ * state record. Never NULL; caller frees. */
+char **cgroup_owned_dirs(const struct cgroup *cg);
+
 /* Open an existing cgroup (for state, kill --all, delete, update...).
- * Does not fail when some hierarchies lack the directory. */
+ * Does not fail when some hierarchies lack the directory; ENOENT when all
+ * do. Without a record of what was made, the leaf counts as ours (state
+ * files from before joining existed). */
 int cgroup_open(const char *path, struct cgroup **out, md_error *err);
+/* The same with the record (cgroup_owned_dirs, NULL for none) for destroy:
+ * never ENOENT, since parents we made may outlive a missing leaf. */
+int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out,
+		      md_error *err);
 
 /* Apply (more) resources to an existing cgroup (runc update). */
 int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error *err);
@@ -88,8 +109,10 @@ int cgroup_kill(struct cgroup *cg, int sig, md_error *err);
 /* How many times the OOM killer fired in this cgroup (0 if none). */
 int cgroup_oom_kills(struct cgroup *cg, long *count, md_error *err);
 
-/* Kill what is left (SIGKILL, waiting until empty, bounded), then remove
- * the directories in every hierarchy. Missing directories are fine. */
+/* Kill what is left in the leaf (SIGKILL, waiting until empty, bounded),
+ * then remove the directories that are ours: a joined leaf stays, and a
+ * parent we made stays while another cgroup is in it. Missing directories
+ * are fine. */
 int cgroup_destroy(struct cgroup *cg, md_error *err);
 
 /* Memory and CPU usage for `events --stats` and `ps`. */

@@ -152,6 +152,8 @@ static int make_state(struct rt_container *c, const struct spec *spec,
 	st->created = state_now_rfc3339();
 	st->annotations = annotations_json(spec);
 	st->cgroup_path = xstrdup(c->cgroup ? cgroup_get_path(c->cgroup) : "");
+	if (c->cgroup)
+		st->cgroup_owned = cgroup_owned_dirs(c->cgroup);
 	st->status = xstrdup("creating");
 	return 0;
 }
@@ -228,19 +230,44 @@ static int parent_sync(struct rt_container *c, const struct spec *spec,
 	return sync_expect(c->sync_fd, SYNC_READY, NULL, err);
 }
 
+/* The record of what we are about to make goes to disk first, when the
+ * caller keeps one (the OCI state): a create killed from here on leaves
+ * delete what it needs to remove it. */
+static int plan_cgroup(const struct rt_create_opts *o, const char *path,
+		       struct cgroup **out, md_error *err)
+{
+	cleanup_strv char **owned = NULL;
+
+	if (cgroup_plan(path, out, err) < 0)
+		return -1;
+	if (!o->cgroup_intent)
+		return 0;
+	owned = cgroup_owned_dirs(*out);
+	if (o->cgroup_intent(o->intent_ctx, path, owned, err) < 0) {
+		cgroup_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* Rootless (we are not the host's root: `unshare -r`), the cgroup tree is
  * not ours to write; a container that asks for no limit runs without a
  * cgroup of its own, as with runc and crun. A limit still fails. */
 static int make_cgroup(struct rt_container *c, const struct spec *spec,
 		       const struct rt_create_opts *o, const char *path, md_error *err)
 {
+	struct cgroup *cg = NULL;
 	md_error e;
 
 	md_error_clear(&e);
-	if (cgroup_create(path, &spec->linux.resources, &c->cgroup, &e) == 0) {
+	if (plan_cgroup(o, path, &cg, &e) == 0 &&
+	    cgroup_make(cg, &spec->linux.resources, &e) == 0) {
 		rt_log(o, RT_LOG_DEBUG, "cgroup %s created", path);
+		c->cgroup = cg;
 		return 0;
 	}
+	cgroup_free(cg);
 	if ((e.errnum == EACCES || e.errnum == EPERM || e.errnum == EROFS) && userns_rootless() &&
 	    !cgroup_wants_limits(&spec->linux.resources)) {
 		rt_log(o, RT_LOG_DEBUG, "rootless: no cgroup (%s)", e.msg);
@@ -371,7 +398,8 @@ int rt_container_attach(const struct rt_state *st, struct rt_container **out,
 		}
 		c->reaped = true;
 	}
-	if (st->cgroup_path && *st->cgroup_path && cgroup_open(st->cgroup_path, &c->cgroup, &e) < 0 &&
+	if (st->cgroup_path && *st->cgroup_path &&
+	    cgroup_open_owned(st->cgroup_path, st->cgroup_owned, &c->cgroup, &e) < 0 &&
 	    e.errnum != ENOENT) {
 		rt_container_free(c);
 		if (err)

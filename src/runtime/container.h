@@ -43,6 +43,12 @@ struct rt_create_opts {
 	const char *exec_fifo;
 	rt_log_fn log;
 	void *log_ctx;
+	/* Called with the cgroup path and the directories creating it will
+	 * make (cgroup_owned_dirs), before any is made: a caller that records
+	 * them lets delete clean up after a create killed half-way. */
+	int (*cgroup_intent)(void *ctx, const char *path, char *const *owned,
+			     md_error *err);
+	void *intent_ctx;
 };
 
 struct rt_container {

@@ -73,6 +73,7 @@ void state_free(struct rt_state *st)
 	if (st->annotations)
 		json_object_put(st->annotations);
 	free(st->cgroup_path);
+	md_strv_free(st->cgroup_owned);
 	free(st->status);
 	free(st);
 }
@@ -190,6 +191,15 @@ static json_object *annotations_copy(const struct rt_state *st)
 	return copy;
 }
 
+static json_object *strv_json(char *const *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
 static json_object *state_to_json(const struct rt_state *st)
 {
 	json_object *o = json_object_new_object();
@@ -204,6 +214,8 @@ static json_object *state_to_json(const struct rt_state *st)
 	put_str(o, "owner", st->owner);
 	json_object_object_add(o, "annotations", annotations_copy(st));
 	put_str(o, "cgroupPath", st->cgroup_path);
+	if (st->cgroup_owned)
+		json_object_object_add(o, "cgroupOwned", strv_json(st->cgroup_owned));
 	put_str(o, "status", st->status);
 	return o;
 }
@@ -215,6 +227,24 @@ static char *get_str(json_object *o, const char *key)
 	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
 	return xstrdup(json_object_get_string(v));
+}
+
+/* An array of strings; NULL when absent or not one (older records). */
+static char **get_strv(json_object *o, const char *key)
+{
+	json_object *a;
+	char **v;
+
+	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array))
+		return NULL;
+	v = xmalloc0(sizeof(char *));
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		if (json_object_is_type(e, json_type_string))
+			md_strv_push(&v, json_object_get_string(e));
+	}
+	return v;
 }
 
 static int state_from_json(json_object *o, struct rt_state *st, md_error *err)
@@ -235,6 +265,7 @@ static int state_from_json(json_object *o, struct rt_state *st, md_error *err)
 	free(st->owner);
 	st->owner = get_str(o, "owner");
 	st->cgroup_path = get_str(o, "cgroupPath");
+	st->cgroup_owned = get_strv(o, "cgroupOwned");
 	st->status = get_str(o, "status");
 	if (json_object_object_get_ex(o, "annotations", &v) &&
 	    json_object_is_type(v, json_type_object))
@@ -261,13 +292,15 @@ int state_save_config(const char *root, const char *id, const char *config_json,
 	return md_write_file_atomic(path, config_json, strlen(config_json), 0600, err);
 }
 
-/* A dir without state.json: create is at work, or died before saving. */
-static void status_without_record(const char *root, struct rt_state *st)
+/* A dir without state.json, or with the record create writes before it
+ * makes the cgroup: create is at work, or died half-way. */
+static void status_from_lock(const char *root, struct rt_state *st)
 {
 	cleanup_free char *lock = state_file(root, st->id, LOCK_FILE);
 	cleanup_close int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	bool held = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 
+	free(st->status);
 	st->status = xstrdup(held ? "creating" : "stopped");
 }
 
@@ -293,7 +326,7 @@ int state_load(const char *root, const char *id, struct rt_state **out, md_error
 				*err = rerr;
 			return -1;
 		}
-		status_without_record(root, st);
+		status_from_lock(root, st);
 		*out = st;
 		return 0;
 	}
@@ -306,6 +339,8 @@ int state_load(const char *root, const char *id, struct rt_state **out, md_error
 		state_free(st);
 		return -1;
 	}
+	if (st->pid <= 0 && st->status && strcmp(st->status, "creating") == 0)
+		status_from_lock(root, st);
 	*out = st;
 	return 0;
 }

@@ -42,6 +42,10 @@ struct rt_state {
 	char *owner;                    /* "" (runc leaves it empty too) */
 	json_object *annotations;       /* object, owned; NULL = none */
 	char *cgroup_path;              /* as cgroup_open() takes it */
+	char **cgroup_owned;            /* the cgroup directories create made, so
+					   delete removes them and no others
+					   (cgroup_owned_dirs); NULL in records
+					   older than that: the leaf is ours */
 	char *status;                   /* the last status a command recorded
 					   ("creating", "created", "running"...): a
 					   hint; state_status() tells the truth */

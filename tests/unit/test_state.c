@@ -144,6 +144,63 @@ TEST(state_save_load_round_trip)
 	scratch_free(root);
 }
 
+/* The cgroup directories create made: absent in older records (NULL, the
+ * leaf is ours), an empty list when everything was joined. */
+TEST(state_cgroup_owned_round_trip)
+{
+	char *root = scratch_root();
+	cleanup_close int lock = -1;
+	struct rt_state *st = self_state("own"), *back = NULL;
+	md_error err;
+
+	CHECK(root && st);
+	CHECK_INT(state_create_dir(root, "own", &lock, &err), 0);
+	CHECK_INT(state_save(root, st, &err), 0);
+	CHECK_INT(state_load(root, "own", &back, &err), 0);
+	CHECK(back->cgroup_owned == NULL);
+	state_free(back);
+	st->cgroup_owned = xmalloc0(sizeof(char *));
+	CHECK_INT(state_save(root, st, &err), 0);
+	CHECK_INT(state_load(root, "own", &back, &err), 0);
+	CHECK(back->cgroup_owned && !back->cgroup_owned[0]);
+	state_free(back);
+	md_strv_push(&st->cgroup_owned, "/sys/fs/cgroup/pids/mydocker/pod");
+	md_strv_push(&st->cgroup_owned, "/sys/fs/cgroup/pids/mydocker/pod/c");
+	CHECK_INT(state_save(root, st, &err), 0);
+	CHECK_INT(state_load(root, "own", &back, &err), 0);
+	CHECK_INT((int)md_strv_len(back->cgroup_owned), 2);
+	CHECK_STR(back->cgroup_owned[1], "/sys/fs/cgroup/pids/mydocker/pod/c");
+	state_free(back);
+	state_free(st);
+	scratch_free(root);
+}
+
+/* The record create writes before making the cgroup (pid 0, "creating"):
+ * once nobody holds the lock, the creator died and it is stopped. */
+TEST(state_intent_record_of_a_dead_create_is_stopped)
+{
+	char *root = scratch_root();
+	cleanup_close int lock = -1;
+	struct rt_state *st = state_new("half"), *back = NULL;
+	md_error err;
+
+	CHECK(root);
+	CHECK_INT(state_create_dir(root, "half", &lock, &err), 0);
+	st->cgroup_path = xstrdup("/mydocker/half");
+	st->status = xstrdup("creating");
+	CHECK_INT(state_save(root, st, &err), 0);
+	CHECK_INT(state_load(root, "half", &back, &err), 0);
+	CHECK_INT(state_status(root, back), RT_STATUS_CREATING);
+	state_free(back);
+	close(TAKE_FD(lock));
+	CHECK_INT(state_load(root, "half", &back, &err), 0);
+	CHECK_INT(state_status(root, back), RT_STATUS_STOPPED);
+	CHECK_STR(back->cgroup_path, "/mydocker/half");
+	state_free(back);
+	state_free(st);
+	scratch_free(root);
+}
+
 TEST(state_bad_json_is_an_error)
 {
 	char *root = scratch_root();

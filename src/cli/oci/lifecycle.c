@@ -88,6 +88,27 @@ static int publish(struct oci_ctx *ctx, const struct oci_create_opts *o,
 	return 0;
 }
 
+struct intent {
+	const char *root, *id;
+};
+
+/* Before the cgroup is made: a record with its path and the directories
+ * that will be ours, so that `delete --force` of a create killed half-way
+ * removes them (the full record replaces it at publish). */
+static int record_intent(void *ctx, const char *path, char *const *owned, md_error *err)
+{
+	const struct intent *in = ctx;
+	struct rt_state *st = state_new(in->id);
+	int r;
+
+	st->cgroup_path = xstrdup(path);
+	st->cgroup_owned = md_strv_dup(owned);
+	st->status = xstrdup("creating");
+	r = state_save(in->root, st, err);
+	state_free(st);
+	return r;
+}
+
 int oci_do_create(struct oci_ctx *ctx, const struct oci_create_opts *o, const char *id,
 		  struct rt_container **out, struct spec **spec_out, md_error *err)
 {
@@ -95,7 +116,9 @@ int oci_do_create(struct oci_ctx *ctx, const struct oci_create_opts *o, const ch
 	cleanup_close int lock = -1;
 	struct rt_create_opts co = { .id = id, .stdio = { 0, 1, 2 },
 				     .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot,
-				     .log = cli_log_sink, .log_ctx = &ctx->log };
+				     .log = cli_log_sink, .log_ctx = &ctx->log,
+				     .cgroup_intent = record_intent };
+	struct intent intent = { .root = ctx->root, .id = id };
 	struct rt_container *c = NULL;
 	struct spec *spec = NULL;
 
@@ -115,6 +138,7 @@ int oci_do_create(struct oci_ctx *ctx, const struct oci_create_opts *o, const ch
 	if (state_make_fifo(ctx->root, id, &fifo, err) < 0)
 		goto fail_state;
 	co.exec_fifo = fifo;
+	co.intent_ctx = &intent;
 	if (rt_create(spec, &co, &c, err) < 0)
 		goto fail_state;
 	if (publish(ctx, o, c, text, err) < 0) {
@@ -208,10 +232,10 @@ int oci_do_delete(struct oci_ctx *ctx, struct rt_state *st, md_error *err)
 	if (st->pid > 0 && rt_container_attach(st, &c, err) == 0) {
 		r = rt_destroy(c, err);
 		rt_container_free(c);
-	} else if (st->cgroup_path) {
+	} else if (st->cgroup_path && *st->cgroup_path) {
 		struct cgroup *cg = NULL;
 
-		if (cgroup_open(st->cgroup_path, &cg, NULL) == 0) {
+		if (cgroup_open_owned(st->cgroup_path, st->cgroup_owned, &cg, NULL) == 0) {
 			r = cgroup_destroy(cg, err);
 			cgroup_free(cg);
 		}
