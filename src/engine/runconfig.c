@@ -1,4 +1,5 @@
 #include "runconfig.h"
+#include "rundevices.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec-default.h"
 #include "util/cleanup.h"
@@ -370,7 +371,9 @@ int runconfig_build(const struct run_request *r, json_object **out, md_error *er
 	json_object_object_add(lnx, "namespaces", namespaces_array());
 	json_object_object_add(lnx, "resources", resources_object(r));
 	json_object_object_add(c, "linux", lnx);
-	if (add_seccomp(lnx, json_object_object_get(c, "process"), r, err) < 0) {
+	if (rundev_add(r->privileged, r->devices, r->device_cgroup_rules, lnx,
+		       json_object_object_get(lnx, "resources"), err) < 0 ||
+	    add_seccomp(lnx, json_object_object_get(c, "process"), r, err) < 0) {
 		json_object_put(c);
 		return -1;
 	}

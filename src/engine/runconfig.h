@@ -36,6 +36,9 @@ struct run_request {
 	 * seccomp_profile (the text of a profile in Docker's format). */
 	bool seccomp_unconfined;
 	const char *seccomp_profile;
+	/* --device and --device-cgroup-rule as given (NULL = none); with
+	 * neither, Docker's default device rules (rundevices.h). */
+	char **devices, **device_cgroup_rules;
 };
 
 /* Capability sets below are bit masks over CAP_* numbers. */

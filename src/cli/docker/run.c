@@ -42,7 +42,11 @@ static const char run_usage[] =
 	"                            Docker's format (default: Docker's default profile)\n"
 	"      --cap-add CAP         add a capability (CHOWN, cap_net_admin, ALL...)\n"
 	"      --cap-drop CAP        drop a capability (ALL: keep only those added)\n"
-	"      --privileged          all capabilities, no seccomp profile\n"
+	"      --privileged          all capabilities and devices, no seccomp profile\n"
+	"      --device HOST[:CTR][:rwm]  a host device (or every device below a host\n"
+	"                            directory) in the container\n"
+	"      --device-cgroup-rule 'TYPE MAJOR:MINOR ACCESS'  allow more devices\n"
+	"                            (e.g. 'c 1:3 rwm', * for any number)\n"
 	"  -u, --user USER[:GROUP]   user (name or uid) and group (name or gid), looked up\n"
 	"                            in the container's /etc/passwd and /etc/group\n"
 	"      --rm                  accepted; foreground containers are always removed\n"
@@ -53,6 +57,7 @@ struct run_opts {
 	bool interactive;
 	char **env;
 	char **cap_add, **cap_drop;
+	char **devices, **device_rules;
 	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
 	const char *user;   /* -u as given */
 	struct run_user resolved;
@@ -61,7 +66,7 @@ struct run_opts {
 enum {
 	OPT_MEMORY_SWAP = 256, OPT_CPUS, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
 	OPT_PIDS_LIMIT, OPT_RM, OPT_HELP, OPT_SECURITY_OPT, OPT_PRIVILEGED,
-	OPT_CAP_ADD, OPT_CAP_DROP,
+	OPT_CAP_ADD, OPT_CAP_DROP, OPT_DEVICE, OPT_DEVICE_CGROUP_RULE,
 };
 
 static const struct option run_options[] = {
@@ -82,6 +87,8 @@ static const struct option run_options[] = {
 	{ "privileged", no_argument, NULL, OPT_PRIVILEGED },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "device-cgroup-rule", required_argument, NULL, OPT_DEVICE_CGROUP_RULE },
 	{ "user", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -182,6 +189,8 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_PRIVILEGED: r->privileged = true; return 0;
 	case OPT_CAP_ADD: md_strv_push(&o->cap_add, optarg); return 0;
 	case OPT_CAP_DROP: md_strv_push(&o->cap_drop, optarg); return 0;
+	case OPT_DEVICE: md_strv_push(&o->devices, optarg); return 0;
+	case OPT_DEVICE_CGROUP_RULE: md_strv_push(&o->device_rules, optarg); return 0;
 	case OPT_HELP: fputs(run_usage, stdout); return 1;
 	default: return 0; /* '?' and ':' are handled by the caller */
 	}
@@ -255,6 +264,8 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 	o->req.env = o->env;
 	o->req.cap_add = o->cap_add;
 	o->req.cap_drop = o->cap_drop;
+	o->req.devices = o->devices;
+	o->req.device_cgroup_rules = o->device_rules;
 	o->req.rootfs = "/";
 	if (o->user && resolve_user(o, err) < 0)
 		return -1;
@@ -357,6 +368,8 @@ fail:
 	md_strv_free(o.env);
 	md_strv_free(o.cap_add);
 	md_strv_free(o.cap_drop);
+	md_strv_free(o.devices);
+	md_strv_free(o.device_rules);
 	free(o.seccomp_text);
 	users_free(&o.resolved);
 	return status >= 0 ? status : cli_fail(log, &err);
