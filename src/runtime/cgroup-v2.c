@@ -1,7 +1,9 @@
 /* cgroup v2 writers: one hierarchy, controllers turned on per level through
  * cgroup.subtree_control; file names from the kernel's cgroup-v2 docs. Used
  * for pure v2 hosts and for the unified hierarchy of hybrid hosts. */
+#include "cgroup-devices.h"
 #include "cgroup-internal.h"
+#include "userns.h"
 #include "../util/cleanup.h"
 #include "../util/util.h"
 
@@ -265,14 +267,21 @@ bool cg_devices_default(const struct spec_device_rule *r, size_t n)
 	       (!a[0] || (strchr(a, 'r') && strchr(a, 'w') && strchr(a, 'm')));
 }
 
-/* The v2 device controller is an eBPF program attached to the cgroup; until
- * we build one, say so instead of pretending the rules are in force. */
+/* The v2 device controller is an eBPF program attached to the cgroup
+ * (cgroup-devices.h). In a user namespace bpf(2) is refused, and so is
+ * mknod: there, as runc does, go on without the program. */
 static int v2_set_devices(const char *dir, const struct spec_resources *res,
 			  md_error *err)
 {
-	if (cg_devices_default(res->devices, res->n_devices))
+	md_error e;
+
+	if (cg_dev_bpf_apply(dir, res, &e) == 0)
 		return 0;
-	return md_error_set(err, ENOTSUP, "device rules on cgroup v2 need eBPF, not supported yet");
+	if (e.errnum == EPERM && userns_rootless())
+		return 0;
+	if (err)
+		*err = e;
+	return -1;
 }
 
 /* linux.resources.unified: raw "file": "value" pairs for the leaf. */
