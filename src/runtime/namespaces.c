@@ -220,6 +220,21 @@ static int write_time_offsets(json_object *offsets, md_error *err)
 		       : 0;
 }
 
+/* unshare(CLONE_NEWTIME) moves only our children into the new namespace;
+ * kernels before 6.3 or so do not move us at execve either: the init
+ * would run with the host's clocks. Enter it ourselves, once the offsets
+ * are written (they freeze when the first process enters). */
+static int enter_time_for_children(md_error *err)
+{
+	cleanup_close int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return md_error_set(err, errno, "open /proc/self/ns/time_for_children");
+	if (setns(fd, CLONE_NEWTIME) < 0)
+		return md_error_set(err, errno, "enter the new time namespace");
+	return 0;
+}
+
 static int unshare_new(const struct ns_plan *p, const struct spec *s, md_error *err)
 {
 	if (p->unshare_flags && unshare(p->unshare_flags) < 0)
@@ -230,7 +245,9 @@ static int unshare_new(const struct ns_plan *p, const struct spec *s, md_error *
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return md_error_set(err, errno, "unshare time namespace");
-	return s->linux.time_offsets ? write_time_offsets(s->linux.time_offsets, err) : 0;
+	if (s->linux.time_offsets && write_time_offsets(s->linux.time_offsets, err) < 0)
+		return -1;
+	return enter_time_for_children(err);
 }
 
 int ns_plan_join_child(const struct ns_plan *p, const struct spec *s, md_error *err)
