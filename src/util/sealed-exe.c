@@ -33,16 +33,26 @@ static bool is_sealed(int fd)
 	return seals >= 0 && (seals & MD_EXE_SEALS) == MD_EXE_SEALS;
 }
 
+/* MFD_EXEC and vm.memfd_noexec came in together (Linux 6.3): the sysctl
+ * tells whether the kernel takes the flag, without a failed call first. */
+static unsigned memfd_exec_flag(void)
+{
+	if (access("/proc/sys/vm/memfd_noexec", F_OK) == 0)
+		return MFD_EXEC;
+	return errno == ENOENT && access("/proc/sys/vm", F_OK) == 0 ? 0 : MFD_EXEC;
+}
+
 static int new_memfd(md_error *err)
 {
 	/* MFD_EXEC says we mean to execute it (vm.memfd_noexec=1 would make
-	 * the memfd non-executable otherwise); kernels before 6.3 refuse the
-	 * flag, and there every memfd is executable. */
-	int fd = memfd_create("mydocker-sealed-exe",
-			      MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	 * the memfd non-executable otherwise); older kernels refuse the flag,
+	 * and there every memfd is executable. */
+	unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+	unsigned exec = memfd_exec_flag();
+	int fd = memfd_create("mydocker-sealed-exe", flags | exec);
 
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("mydocker-sealed-exe", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 && errno == EINVAL && exec) /* no /proc to ask */
+		fd = memfd_create("mydocker-sealed-exe", flags);
 	if (fd < 0)
 		return md_error_set(err, errno, "memfd_create");
 	return fd;
