@@ -287,6 +287,8 @@ static json_object *privileged_mounts(void)
 			json_object_array_add(opts, json_object_new_string("nosuid"));
 			json_object_array_add(opts, json_object_new_string("noexec"));
 			json_object_array_add(opts, json_object_new_string("nodev"));
+			/* The cgroup mount is read-only unless asked "rw". */
+			json_object_array_add(opts, json_object_new_string("rw"));
 			json_object_object_add(m, "options", opts);
 		}
 		json_object_array_add(kept, json_object_get(m));

@@ -218,3 +218,17 @@ t_run_docker_defaults_inside() {
 		awk "\$2 == \"/sys\" {m = substr(\$4, 1, 2)} END {print \"/sys\", m}" /proc/mounts'
 	assert_eq "$(echo $out)" "hostdev NoNewPrivs: 0 /sys rw" "privileged"
 }
+
+# Docker gives --privileged a writable /sys and cgroup tree; everyone else
+# read-only ones.
+t_run_privileged_cgroupfs_is_writable() {
+	local probe='d=$(ls -d /sys/fs/cgroup/pids /sys/fs/cgroup 2>/dev/null | head -1)/md-probe
+		if mkdir "$d" 2>/dev/null; then rmdir "$d"; echo rw; else echo ro; fi
+		awk "\$2 == \"/sys\" {m = substr(\$4, 1, 2)} END {print \"sys-\" m}" /proc/mounts'
+	md run --privileged /bin/sh -c "$probe"
+	assert_eq "$rc" 0 "--privileged: $err"
+	assert_eq "$out" $'rw\nsys-rw' "--privileged"
+	md run /bin/sh -c "$probe"
+	assert_eq "$rc" 0 "run: $err"
+	assert_eq "$out" $'ro\nsys-ro' "default"
+}
