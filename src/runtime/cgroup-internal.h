@@ -43,6 +43,8 @@ enum cg_res {
 	CG_HUGETLB,
 	CG_DEVICES,
 	CG_UNIFIED,
+	CG_NET_CLS,  /* v1 only: cgroup v2 has no such controller */
+	CG_NET_PRIO, /* v1 only */
 	CG_NRES,
 };
 

@@ -302,6 +302,29 @@ static int v1_set_devices(const char *dir, const struct spec_resources *res,
 	return 0;
 }
 
+static int v1_set_net_cls(const char *dir, const struct spec_resources *res,
+			  md_error *err)
+{
+	return cg_write_i64(dir, "net_cls.classid", res->net_class_id.v, "network class id",
+			    err);
+}
+
+/* One "IFNAME PRIO" line per write: the kernel reads only the first, and
+ * looks the interface up then (ENODEV when there is none). */
+static int v1_set_net_prio(const char *dir, const struct spec_resources *res,
+			   md_error *err)
+{
+	for (size_t i = 0; i < res->n_net_priorities; i++) {
+		const struct spec_net_priority *p = &res->net_priorities[i];
+		cleanup_free char *line = xasprintf("%s %" PRIu32, p->name, p->priority);
+
+		if (cg_write_limit(dir, "net_prio.ifpriomap", line, "network priorities", NULL,
+				   err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int v1_is_frozen(const char *dir, md_error *err)
 {
 	cleanup_free char *state = NULL;
@@ -383,6 +406,8 @@ const struct cg_ops cg_v1_ops = {
 		[CG_HUGETLB] = v1_set_hugetlb,
 		[CG_DEVICES] = v1_set_devices,
 		[CG_UNIFIED] = NULL, /* never on v1: cgroup.c looks for a cgroup2 hierarchy */
+		[CG_NET_CLS] = v1_set_net_cls,
+		[CG_NET_PRIO] = v1_set_net_prio,
 	},
 	.freeze = v1_freeze,
 	.is_frozen = v1_is_frozen,

@@ -492,13 +492,22 @@ static const struct cg_ops *hier_ops(const struct cg_hier *h)
 	return h->unified ? &cg_v2_ops : &cg_v1_ops;
 }
 
-/* The hierarchy holding a controller: a v1 one first (hybrid limits go to
- * v1), else the unified one if it offers v2 (NULL v2: core files, always). */
-static struct cg_hier *find_hier(struct cgroup *cg, const char *v1, const char *v2)
+static struct cg_hier *find_v1(struct cgroup *cg, const char *v1)
 {
 	for (size_t i = 0; v1 && i < cg->n_hiers; i++)
 		if (!cg->hiers[i].unified && cg_strv_has(cg->hiers[i].controllers, v1))
 			return &cg->hiers[i];
+	return NULL;
+}
+
+/* The hierarchy holding a controller: a v1 one first (hybrid limits go to
+ * v1), else the unified one if it offers v2 (NULL v2: core files, always). */
+static struct cg_hier *find_hier(struct cgroup *cg, const char *v1, const char *v2)
+{
+	struct cg_hier *h = find_v1(cg, v1);
+
+	if (h)
+		return h;
 	for (size_t i = 0; i < cg->n_hiers; i++)
 		if (cg->hiers[i].unified && (!v2 || cg_strv_has(cg->hiers[i].controllers, v2)))
 			return &cg->hiers[i];
@@ -775,11 +784,23 @@ static bool want_unified(const struct spec_resources *r)
 	return r->n_unified > 0;
 }
 
+static bool want_net_cls(const struct spec_resources *r)
+{
+	return r->net_class_id.set;
+}
+
+static bool want_net_prio(const struct spec_resources *r)
+{
+	return r->n_net_priorities > 0;
+}
+
 /* Per resource group: a name for errors, the controller on v1 and on v2
- * (v1 NULL: never on v1; v2 NULL: core v2 files, no controller needed). */
+ * (v1 NULL: never on v1; v2 NULL: core v2 files, no controller needed;
+ * v1_only: v2 has no counterpart, and the group is ignored there). */
 static const struct cg_resource {
 	const char *what, *v1, *v2;
 	bool (*wanted)(const struct spec_resources *r);
+	bool v1_only;
 } resources[CG_NRES] = {
 	[CG_CPUSET] = { "cpuset limits", "cpuset", "cpuset", want_cpuset },
 	[CG_MEMORY] = { "memory limits", "memory", "memory", want_memory },
@@ -789,6 +810,10 @@ static const struct cg_resource {
 	[CG_HUGETLB] = { "hugepage limits", "hugetlb", "hugetlb", want_hugetlb },
 	[CG_DEVICES] = { "device rules", "devices", NULL, want_devices },
 	[CG_UNIFIED] = { "unified resources", NULL, NULL, want_unified },
+	/* Network classes and priorities are for tc and the qdiscs, which cgroup
+	 * v2 leaves to eBPF: runc ignores them on a v2 host, and so do we. */
+	[CG_NET_CLS] = { "network class id", "net_cls", NULL, want_net_cls, true },
+	[CG_NET_PRIO] = { "network priorities", "net_prio", NULL, want_net_prio, true },
 };
 
 bool cgroup_wants_limits(const struct spec_resources *res)
@@ -835,9 +860,9 @@ static int apply(struct cgroup *cg, const struct spec_resources *res, md_error *
 		const struct cg_resource *d = &resources[r];
 		struct cg_hier *h;
 
-		if (!d->wanted(res))
+		if (!d->wanted(res) || (d->v1_only && cg->mode == CGROUP_MODE_V2))
 			continue;
-		h = find_hier(cg, d->v1, d->v2);
+		h = d->v1_only ? find_v1(cg, d->v1) : find_hier(cg, d->v1, d->v2);
 		if (!h)
 			return no_controller(cg, d, err);
 		if (hier_ops(h)->set[r](h->dir, res, err) < 0)

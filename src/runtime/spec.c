@@ -1025,6 +1025,55 @@ static int parse_device_rule(json_object *v, const struct where *w, void *elem, 
 	return 0;
 }
 
+#define NP(m) offsetof(struct spec_net_priority, m)
+static const struct field net_priority_fields[] = {
+	FIELD("name", K_STR, NP(name), REQ),
+	FIELD("priority", K_U32, NP(priority), REQ, U32),
+};
+#undef NP
+
+/* An interface name as the kernel takes it (dev_valid_name): the name is
+ * written as a "NAME PRIO" line, so a space or newline would forge one. */
+static bool ifname_ok(const char *s)
+{
+	return *s && strlen(s) < 16 && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
+	       !s[strcspn(s, "/: \t\n\v\f\r")];
+}
+
+static int parse_net_priority(json_object *v, const struct where *w, void *elem,
+			      md_error *err)
+{
+	struct spec_net_priority *p = elem;
+
+	if (want(v, json_type_object, w, err) < 0 ||
+	    PARSE_FIELDS(v, w, net_priority_fields, p, err) < 0)
+		return -1;
+	if (!ifname_ok(p->name))
+		return bad(err, AT(w, "name"), "invalid interface name %s",
+			   json_text(member(v, "name")));
+	return 0;
+}
+
+static const struct field network_fields[] = {
+	FIELD("classID", K_OPT, offsetof(struct spec_resources, net_class_id), U32),
+};
+
+static int parse_network(json_object *res, const struct where *w, struct spec_resources *r,
+			 md_error *err)
+{
+	json_object *n = member(res, "network");
+	const struct where *nw = AT(w, "network");
+
+	if (!n)
+		return 0;
+	if (want(n, json_type_object, nw, err) < 0 ||
+	    PARSE_FIELDS(n, nw, network_fields, r, err) < 0 ||
+	    PARSE_ARRAY(n, "priorities", nw, r->net_priorities, r->n_net_priorities,
+			parse_net_priority, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_resources(json_object *lx, const struct where *lw, struct spec_resources *r,
 			   md_error *err)
 {
@@ -1042,7 +1091,8 @@ static int parse_resources(json_object *lx, const struct where *lw, struct spec_
 	    PARSE_ARRAY(res, "hugepageLimits", w, r->hugepages, r->n_hugepages,
 			parse_hugepage, err) < 0 ||
 	    PARSE_ARRAY(res, "devices", w, r->devices, r->n_devices, parse_device_rule, err) < 0 ||
-	    PARSE_MAP(res, "unified", w, r->unified, r->n_unified, err) < 0)
+	    PARSE_MAP(res, "unified", w, r->unified, r->n_unified, err) < 0 ||
+	    parse_network(res, w, r, err) < 0)
 		return -1;
 	return 0;
 }
@@ -1349,6 +1399,9 @@ static void free_resources(struct spec_resources *r)
 	free(r->blkio_write_bps);
 	free(r->blkio_read_iops);
 	free(r->blkio_write_iops);
+	for (size_t i = 0; i < r->n_net_priorities; i++)
+		free(r->net_priorities[i].name);
+	free(r->net_priorities);
 }
 
 static void free_linux(struct spec_linux *l)

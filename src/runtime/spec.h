@@ -77,6 +77,12 @@ struct spec_unified {
 	char *key, *value;
 };
 
+/* linux.resources.network.priorities[]: net_prio.ifpriomap lines */
+struct spec_net_priority {
+	char *name; /* an interface name */
+	uint32_t priority;
+};
+
 struct spec_resources {
 	struct opt_i64 memory_limit, memory_reservation, memory_swap;
 	struct opt_i64 memory_swappiness;
@@ -100,6 +106,9 @@ struct spec_resources {
 		*blkio_read_iops, *blkio_write_iops;
 	size_t n_blkio_read_bps, n_blkio_write_bps,
 		n_blkio_read_iops, n_blkio_write_iops;
+	struct opt_i64 net_class_id; /* net_cls.classid, 0..UINT32_MAX */
+	struct spec_net_priority *net_priorities;
+	size_t n_net_priorities;
 };
 
 struct spec_user {

@@ -334,7 +334,7 @@ TEST(cgroup_v2_writers)
 	res.n_hugepages = 1;
 	res.unified = &u;
 	res.n_unified = 1;
-	for (int i = CG_CPUSET; i < CG_NRES && r == 0; i++)
+	for (int i = CG_CPUSET; i <= CG_UNIFIED && r == 0; i++) /* the rest is v1 only */
 		r = cg_v2_ops.set[i](dir, &res, &err);
 	if (r == 0) {
 		r = strcmp(file_in(dir, "memory.max"), "100") ||
@@ -381,6 +381,35 @@ TEST(cgroup_v2_refusals)
 	CHECK_INT(e2.errnum, EINVAL);
 	CHECK_INT(r3, -1);
 	CHECK_INT(r4, -1);
+}
+
+/* v1 only: cgroup v2 has no net_cls or net_prio (cgroup.c skips them there). */
+TEST(cgroup_v1_network_writers)
+{
+	static const char *const files[] = { "net_cls.classid", "0\n", "net_prio.ifpriomap", "",
+					     NULL };
+	char lo[] = "lo", eth0[] = "eth0";
+	struct spec_net_priority prio[] = { { lo, 5 }, { eth0, 7 } };
+	struct spec_resources res = { 0 };
+	char *dir = scratch(files);
+	md_error err = { 0 };
+	int r;
+
+	CHECK(dir);
+	res.net_class_id = (struct opt_i64){ true, 0x100001 };
+	res.net_priorities = prio;
+	res.n_net_priorities = 2;
+	r = cg_v1_ops.set[CG_NET_CLS](dir, &res, &err) || cg_v1_ops.set[CG_NET_PRIO](dir, &res, &err) ||
+	    strcmp(file_in(dir, "net_cls.classid"), "1048577") ||
+	    strcmp(file_in(dir, "net_prio.ifpriomap"), "eth0 7"); /* one line per write */
+	CHECK(cg_v2_ops.set[CG_NET_CLS] == NULL && cg_v2_ops.set[CG_NET_PRIO] == NULL);
+	CHECK_STR(r ? err.msg : "", "");
+	scratch_rm(dir);
+	dir = scratch((const char *const[]){ NULL });
+	CHECK(dir);
+	CHECK_INT(cg_v1_ops.set[CG_NET_CLS](dir, &res, &err), -1);
+	CHECK_STR(err.msg, "network class id not supported by the host: net_cls.classid missing");
+	scratch_rm(dir);
 }
 
 TEST(cgroup_blkio_writers)

@@ -314,6 +314,47 @@ TEST(spec_integer_ranges)
 		  "config: linux.resources.blockIO.weight: 70000 is out of range [0, 65535]");
 }
 
+TEST(spec_network)
+{
+	struct spec *s = parse_ok(
+		"'linux': {'resources': {'network': {'classID': 1048577,"
+		" 'priorities': [{'name': 'lo', 'priority': 5}, {'name': 'eth0', 'priority': 4294967295}]}}}");
+	struct spec_resources *r = s ? &s->linux.resources : NULL;
+
+	CHECK(s);
+	CHECK(r->net_class_id.set && r->net_class_id.v == 1048577);
+	CHECK_INT((int)r->n_net_priorities, 2);
+	CHECK_STR(r->net_priorities[0].name, "lo");
+	CHECK_INT((int)r->net_priorities[0].priority, 5);
+	CHECK_STR(r->net_priorities[1].name, "eth0");
+	CHECK(r->net_priorities[1].priority == UINT32_MAX);
+	spec_free(s);
+	s = parse_ok("'linux': {'resources': {'network': {}}}");
+	CHECK(s && !s->linux.resources.net_class_id.set && !s->linux.resources.n_net_priorities);
+	spec_free(s);
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'classID': 4294967296}}}"),
+		  "config: linux.resources.network.classID: 4294967296 is out of range [0, 4294967295]");
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': [{'priority': 1}]}}}"),
+		  "config: linux.resources.network.priorities[0].name: required field is missing");
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': [{'name': 'lo'}]}}}"),
+		  "config: linux.resources.network.priorities[0].priority: required field is missing");
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': "
+			    "[{'name': 'lo', 'priority': -1}]}}}"),
+		  "config: linux.resources.network.priorities[0].priority: -1 is out of range "
+		  "[0, 4294967295]");
+	/* the name is written as a "NAME PRIO" line: nothing may forge another */
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': "
+			    "[{'name': 'lo 7\\neth0', 'priority': 1}]}}}"),
+		  "config: linux.resources.network.priorities[0].name: invalid interface name "
+		  "\"lo 7\\neth0\"");
+	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': "
+			    "[{'name': 'a-name-too-long-x', 'priority': 1}]}}}"),
+		  "config: linux.resources.network.priorities[0].name: invalid interface name "
+		  "\"a-name-too-long-x\"");
+	CHECK_STR(parse_err("'linux': {'resources': {'network': []}}"),
+		  "config: linux.resources.network: expected an object, got an array");
+}
+
 TEST(spec_swappiness)
 {
 	struct spec *s = parse_ok("'linux': {'resources': {'memory': {'swappiness': -1}}}");
