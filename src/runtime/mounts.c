@@ -7,12 +7,14 @@
 #include "../util/util.h"
 #include "devices.h"
 #include "mounts-internal.h"
+#include "namespaces.h"
 #include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -447,14 +449,23 @@ static int detach_host_pseudo(const struct spec *spec, md_error *err)
 	return 0;
 }
 
-/* Propagation of "/" first (nothing we mount may show up on the host),
- * then the rootfs bound onto itself so that it is a mount point. */
-static int prepare_root(const struct spec *spec, const char *root, bool host_root,
-			md_error *err)
+/* Propagation of "/" first: a slave of the host, so that nothing we mount
+ * shows up there (a copied shared mount is a peer of the host's), or
+ * private when asked. shared and unbindable wait until the tree is built
+ * (root_propagation): an unbindable "/" could not even be bound. */
+static unsigned long first_propagation(const struct spec *spec)
 {
 	unsigned long prop = spec->linux.rootfs_propagation;
 
-	if (mount(NULL, "/", NULL, prop ? prop : (MS_SLAVE | MS_REC), NULL) < 0)
+	return (prop & MS_PRIVATE) ? prop : (MS_SLAVE | MS_REC);
+}
+
+/* Propagation of "/", then the rootfs bound onto itself so that it is a
+ * mount point. */
+static int prepare_root(const struct spec *spec, const char *root, bool host_root,
+			md_error *err)
+{
+	if (mount(NULL, "/", NULL, first_propagation(spec), NULL) < 0)
 		return md_error_set(err, errno, "set propagation of /");
 	if (host_root)
 		return detach_host_pseudo(spec, err);
@@ -486,13 +497,16 @@ static int enter_root(int rootfd, bool no_pivot, md_error *err)
 	return chdir("/") < 0 ? md_error_set(err, errno, "chdir /") : 0;
 }
 
-/* The requested propagation now applies to the new "/" (the parent was
- * made private for pivot_root); private needs nothing more. */
+/* The requested propagation of the container's "/", last of all: the
+ * masks and read-only paths are binds, which an unbindable tree refuses.
+ * The rootfs is a slave of its host mount by then (or private, when the
+ * host's is), so shared makes a new peer group of the container's own:
+ * mounts made on the host still come in, none goes out. */
 static int root_propagation(const struct spec *spec, md_error *err)
 {
 	unsigned long prop = spec->linux.rootfs_propagation;
 
-	if (!prop || (prop & MS_PRIVATE))
+	if (!prop || prop == first_propagation(spec))
 		return 0;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return md_error_set(err, errno, "set rootfs propagation");
@@ -630,6 +644,44 @@ static int populate(const struct mount_ctx *cx, md_error *err)
 	return dev_finish(cx, dev, err);
 }
 
+/* A config without a mount namespace shares its caller's mount table:
+ * a pivot_root there would move the caller's root (and the host's, run
+ * from the host), and even runc's rslave of "/" or its rootfs bind would
+ * change the host. runc mounts the config's mounts there anyway and then
+ * chroots; we mount nothing, and refuse whatever needs a mount. */
+static int check_shared_ns(const struct spec *spec, md_error *err)
+{
+	const struct spec_linux *l = &spec->linux;
+	const char *what = NULL;
+
+	if (spec->n_mounts)
+		what = "mounts";
+	else if (l->masked_paths && *l->masked_paths)
+		what = "linux.maskedPaths";
+	else if (l->readonly_paths && *l->readonly_paths)
+		what = "linux.readonlyPaths";
+	else if (spec->root_readonly)
+		what = "root.readonly";
+	else if (l->rootfs_propagation)
+		what = "linux.rootfsPropagation";
+	else if (l->devices && json_object_is_type(l->devices, json_type_array) &&
+		 json_object_array_length(l->devices) > 0)
+		what = "linux.devices";
+	if (!what)
+		return 0;
+	return md_error_set(err, EINVAL, "%s: needs a mount namespace, and the config has "
+			    "none (the caller's mounts are never changed)", what);
+}
+
+static int open_root(const char *root, struct rootfs *r, md_error *err)
+{
+	r->host_root = strcmp(root, "/") == 0;
+	r->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->rootfd < 0)
+		return md_error_set(err, errno, "open rootfs `%s`", root);
+	return 0;
+}
+
 int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r,
 		   md_error *err)
 {
@@ -637,24 +689,43 @@ int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r
 	struct mount_ctx cx = { .spec = spec, .bundle = bundle };
 
 	r->rootfd = -1;
+	/* Joined by path counts: that namespace is ours to set up. */
+	r->shared_ns = !ns_plan_has(spec, CLONE_NEWNS);
+	if (r->shared_ns && check_shared_ns(spec, err) < 0)
+		return -1;
 	if (rootfs_resolve(spec, bundle, &root, err) < 0)
 		return -1;
-	r->host_root = strcmp(root, "/") == 0;
-	if (prepare_root(spec, root, r->host_root, err) < 0)
+	if (r->shared_ns)
+		return open_root(root, r, err);
+	if (prepare_root(spec, root, strcmp(root, "/") == 0, err) < 0 ||
+	    open_root(root, r, err) < 0)
 		return -1;
-	r->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (r->rootfd < 0)
-		return md_error_set(err, errno, "open rootfs `%s`", root);
 	cx.rootfd = r->rootfd;
 	return populate(&cx, err);
+}
+
+/* The caller's mount table stays as it is: sysctls through its /proc
+ * (they name our own namespaces, which sysctl_apply checks), then the
+ * root changes for us alone. */
+static int enter_shared_ns(const struct spec *spec, int rootfd, bool host_root,
+			   md_error *err)
+{
+	if (sysctl_apply(spec, err) < 0)
+		return -1;
+	if (host_root)
+		return 0;
+	if (fchdir(rootfd) < 0 || chroot(".") < 0)
+		return md_error_set(err, errno, "chroot into the rootfs");
+	return chdir("/") < 0 ? md_error_set(err, errno, "chdir /") : 0;
 }
 
 int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_error *err)
 {
 	cleanup_close int rootfd = TAKE_FD(r->rootfd);
 
-	if (!r->host_root && (enter_root(rootfd, no_pivot, err) < 0 ||
-			      root_propagation(spec, err) < 0))
+	if (r->shared_ns)
+		return enter_shared_ns(spec, rootfd, r->host_root, err);
+	if (!r->host_root && enter_root(rootfd, no_pivot, err) < 0)
 		return -1;
 	/* Before the read-only paths make /proc/sys read-only. */
 	if (sysctl_apply(spec, err) < 0)
@@ -663,7 +734,7 @@ int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_er
 		return -1;
 	if (spec->root_readonly && readonly_root(err) < 0)
 		return -1;
-	return 0;
+	return root_propagation(spec, err);
 }
 
 int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
