@@ -58,7 +58,8 @@ state_pid() { # id
 assert_in_cgroup() { # pid rel
 	local m
 	for m in $(cg_mounts); do
-		grep -qx "$1" "$m$2/cgroup.procs" || fail "pid $1 not in $m$2"
+		grep -qx "$1" "$m$2/cgroup.procs" ||
+			fail "pid $1 not in $m$2: $(cat /proc/"$1"/cgroup 2>&1; ls "$m$2" 2>&1 | head -3)"
 	done
 }
 
