@@ -6,7 +6,7 @@
 # which is the natural name of the spec's linux section.
 CC ?= gcc
 BUILD ?= build
-PKGS := json-c libseccomp libcap
+PKGS := json-c libseccomp libcap libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
