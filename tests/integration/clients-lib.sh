@@ -15,6 +15,13 @@
 # the clients insist on creating (listed in clients_setup).
 # No client ever contacts a registry: images come from an OCI archive that
 # tests/images/make-busybox-image builds locally.
+#
+# Storage (both default to what production uses; the cgroup-v2 VM, whose
+# root is an overlay over 9p, sets vfs and native; docs/testing-vm.md):
+#   MD_PODMAN_STORAGE=vfs           podman's storage driver (default overlay,
+#                                   vfs when overlay fails)
+#   MD_CONTAINERD_SNAPSHOTTER=native  ctr's snapshotter (default containerd's,
+#                                   overlayfs)
 
 CLIENTS_IMAGE=localhost/mdtest/busybox:latest
 CLIENTS_CMD_TIMEOUT=${CLIENTS_CMD_TIMEOUT:-20} # seconds for one client command
@@ -266,6 +273,8 @@ containerd_start() {
 	CTRD_CG=mydocker/ctrd-$$- # + container id: the cgroup of each task
 	CTRD_IDS=()
 	CTR_BIN=$(type -P ctr)
+	# ctr's --snapshotter for every command (run, images import, snapshots).
+	[ -n "${MD_CONTAINERD_SNAPSHOTTER:-}" ] && export CONTAINERD_SNAPSHOTTER=$MD_CONTAINERD_SNAPSHOTTER
 	CTR=("$CTR_BIN" --address "$CTRD_SOCK" --namespace "$CTRD_NS")
 	# Without --cgroup, tasks would go to /<namespace>/<id>.
 	CLIENTS_CG_TOPS+=("$CTRD_NS")
@@ -422,9 +431,10 @@ podman_start() {
 		unqualified-search-registries = []
 		short-name-mode = "disabled"
 	EOF
+	PODMAN_DRIVER=${PODMAN_DRIVER:-${MD_PODMAN_STORAGE:-overlay}}
 	cat >"$d/storage.conf" <<-EOF
 		[storage]
-		driver = "overlay"
+		driver = "$PODMAN_DRIVER"
 		graphroot = "$d/root"
 		runroot = "$d/runroot"
 	EOF
@@ -439,7 +449,6 @@ podman_start() {
 		/var/lib/containers/cache/blob-info-cache-v1.boltdb
 	clients_net_snapshot
 	PODMAN_ON=1
-	PODMAN_DRIVER=${PODMAN_DRIVER:-overlay}
 	# TMPDIR: c/image's big temporary files (default /var/tmp).
 	PODMAN=(/usr/bin/env "TMPDIR=$d/tmp" "$PODMAN_BIN" --root "$d/root" --runroot "$d/runroot"
 		--runtime "$OCI_RUNTIME" --cgroup-manager cgroupfs --events-backend file

@@ -66,6 +66,24 @@ cg_file() { # controller file
 	return 1
 }
 
+# Whether CONTROLLER is a v1 hierarchy here (v1 or hybrid layout).
+cg_v1() { # controller
+	[ ! -e /sys/fs/cgroup/cgroup.controllers ] && [ -e "/sys/fs/cgroup/$1/cgroup.procs" ]
+}
+
+# The directory of cgroup REL (relative to the hierarchies' roots, e.g.
+# mydocker/ID) that holds CONTROLLER, in any layout: its v1 hierarchy, the
+# cgroup2 root (v2), or /sys/fs/cgroup/unified (hybrid, v2 controller).
+cg_dir_of() { # controller rel
+	if cg_v1 "$1"; then
+		echo "/sys/fs/cgroup/$1/$2"
+	elif [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+		echo "/sys/fs/cgroup/$2"
+	else
+		echo "/sys/fs/cgroup/unified/$2"
+	fi
+}
+
 # Wait until a command succeeds (bounded).
 wait_for() { # tries command...
 	local n=$1

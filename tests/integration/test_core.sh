@@ -148,13 +148,16 @@ t_core_paused_and_list() {
 	assert_contains "$err" "already exists"
 	cdrive start p1
 	assert_eq "$rc" 0 "$err"
-	d=/sys/fs/cgroup/freezer/mydocker/p1
-	[ -d "$d" ] || skip "no v1 freezer"
-	echo FROZEN >"$d/freezer.state"
+	# Frozen behind the runtime's back: v1 freezer or cgroup.freeze.
+	local freeze=freezer.state frozen=FROZEN thawed=THAWED
+	d=$(cg_dir_of freezer mydocker/p1)
+	cg_v1 freezer || { freeze=cgroup.freeze frozen=1 thawed=0; }
+	[ -e "$d/$freeze" ] || skip "no freezer"
+	echo $frozen >"$d/$freeze"
 	wait_for 50 status_is p1 paused || fail "not paused: $(state_field p1 status)"
 	cdrive exec p1 /bin/true
 	assert_contains "$err" "cannot exec in a paused container"
-	echo THAWED >"$d/freezer.state"
+	echo $thawed >"$d/$freeze"
 	wait_for 50 status_is p1 running || fail "not running after thaw"
 	assert_eq "$(state_field p2 status)" created
 	cdrive delete p1

@@ -124,12 +124,16 @@ t_oci_pause_resume_update_events() {
 	echo '{"memory":{"limit":67108864},"pids":{"limit":33}}' >"$OCI_TMP/res.json"
 	rt update --resources "$OCI_TMP/res.json" pr
 	assert_eq "$rc" 0 "$err"
-	assert_eq "$(cat /sys/fs/cgroup/pids/mydocker/test-pr/pids.max)" 33
-	assert_eq "$(cat /sys/fs/cgroup/memory/mydocker/test-pr/memory.limit_in_bytes)" 67108864
+	local pids mem
+	pids=$(cg_dir_of pids mydocker/test-pr)/pids.max
+	mem=$(cg_dir_of memory mydocker/test-pr)/memory.max
+	cg_v1 memory && mem=${mem%.max}.limit_in_bytes
+	assert_eq "$(cat "$pids")" 33
+	assert_eq "$(cat "$mem")" 67108864
 	out=$(echo '{"pids":{"limit":44}}' | timeout 10 "$MYDOCKER_RUNTIME" --root "$OCI_ROOT" update --resources - pr)
-	assert_eq "$(cat /sys/fs/cgroup/pids/mydocker/test-pr/pids.max)" 44
+	assert_eq "$(cat "$pids")" 44
 	rt update --pids-limit 55 pr
-	assert_eq "$(cat /sys/fs/cgroup/pids/mydocker/test-pr/pids.max)" 55
+	assert_eq "$(cat "$pids")" 55
 	rt events --stats pr
 	assert_eq "$rc" 0
 	assert_contains "$out" '"type":"stats"'

@@ -201,6 +201,7 @@ t_run_docker_defaults_inside() {
 		echo 1 >/proc/sys/kernel/ns_last_pid 2>/dev/null && echo procsys-writable
 		mkdir /sys/fs/cgroup/pids/escape 2>/dev/null && echo cgroup-writable
 		mkdir /sys/fs/cgroup/unified/escape 2>/dev/null && echo cgroup2-writable
+		mkdir /sys/fs/cgroup/escape 2>/dev/null && echo cgroup-root-writable
 		echo x >/sys/kernel/uevent_helper 2>/dev/null && echo sys-writable
 		mount -t tmpfs t /mnt 2>/dev/null && echo mounted
 		unshare -U true 2>/dev/null && echo unshared
