@@ -28,6 +28,7 @@ struct child_run {
 	char *exe;
 	char *state_json;  /* from the parent, for the hooks the child runs */
 	int fifo_fd;       /* exec.fifo opened for writing, once start came */
+	int fd_dir;        /* our /proc/self/fd, opened before entering the root */
 };
 
 bool child_has_hooks_step(const struct spec *s)
@@ -209,23 +210,19 @@ static int step_process(const struct child_ctx *cx, char **exe, md_error *err)
 }
 
 /* The fifo was opened O_PATH before pivot_root; reopen it for writing
- * through /proc (runc's way), or by its path when there is no /proc. */
-static int open_fifo(const struct child_ctx *cx, md_error *err)
+ * through our /proc/self/fd, opened before we entered the root: the
+ * container may have no /proc (none in its mounts, or no mount namespace),
+ * and an image's own /proc must not take the "0" (CVE-2019-16884). */
+static int open_fifo(const struct child_ctx *cx, struct child_run *run, md_error *err)
 {
-	cleanup_close int dir = -1;
+	cleanup_close int dir = TAKE_FD(run->fd_dir);
 	char name[16];
 	int fd;
 
-	/* An image's own /proc must not take the "0" (CVE-2019-16884). */
-	dir = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, err);
-	if (dir < 0 && err->errnum != ENOENT)
-		return -1;
 	snprintf(name, sizeof(name), "%d", cx->fifo_path_fd);
 	do
-		fd = dir >= 0 ? openat(dir, name, O_WRONLY | O_CLOEXEC) : -1;
+		fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
-	if (dir < 0)
-		fd = open(cx->opts->exec_fifo, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return md_error_set(err, errno, "open exec fifo");
 	return fd;
@@ -245,7 +242,7 @@ static int wait_for_start(const struct child_ctx *cx, struct child_run *run, md_
 		return -1;
 	/* Blocks until `start` opens the other end for reading. We keep it
 	 * open until execve closes it: that EOF tells `start` we exec'd. */
-	run->fifo_fd = open_fifo(cx, err);
+	run->fifo_fd = open_fifo(cx, run, err);
 	if (run->fifo_fd < 0)
 		return -1;
 	if (write(run->fifo_fd, "0", 1) != 1)
@@ -272,27 +269,28 @@ static int step_start_hooks(const struct child_ctx *cx, struct child_run *run, m
 }
 
 /* Close now what execve would close anyway (every fd above the preserved
- * ones is close-on-exec by now) but the two we still need: an init that
+ * ones is close-on-exec by now) but those we still need: the sync socket,
+ * the exec fifo and the fd directory to reopen it through. An init that
  * waits for `start` must not hold its creator's files, such as the lock
  * on the container's state, which `delete` would then wait for. */
-static int close_inherited(const struct child_ctx *cx, md_error *err)
+static int close_inherited(const struct child_ctx *cx, const struct child_run *run,
+			   md_error *err)
 {
-	int keep[2] = { cx->sock, cx->fifo_path_fd };
-	unsigned first = 3 + (unsigned)(cx->opts->preserve_fds > 0 ? cx->opts->preserve_fds : 0);
+	const int keep[] = { cx->sock, cx->fifo_path_fd, run->fd_dir };
+	unsigned fd = 3 + (unsigned)(cx->opts->preserve_fds > 0 ? cx->opts->preserve_fds : 0);
 
-	if (keep[0] > keep[1]) {
-		int t = keep[0];
-		keep[0] = keep[1];
-		keep[1] = t;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < first)
-			continue;
-		if (process_close_range(first, (unsigned)keep[i] - 1, false, err) < 0)
+	for (;;) {
+		unsigned next = ~0U; /* the lowest fd to keep from fd on */
+
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= fd && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next == ~0U)
+			return process_close_range(fd, ~0U, false, err);
+		if (next > fd && process_close_range(fd, next - 1, false, err) < 0)
 			return -1;
-		first = (unsigned)keep[i] + 1;
+		fd = next + 1;
 	}
-	return process_close_range(first, ~0U, false, err);
 }
 
 static int step_rootfs(const struct child_ctx *cx, struct child_run *run, md_error *err)
@@ -301,6 +299,12 @@ static int step_rootfs(const struct child_ctx *cx, struct child_run *run, md_err
 	struct rootfs r;
 	int ret;
 
+	/* For the exec fifo (open_fifo), before the root changes. */
+	if (cx->fifo_path_fd >= 0) {
+		run->fd_dir = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, err);
+		if (run->fd_dir < 0)
+			return -1;
+	}
 	if (rootfs_prepare(s, cx->opts->bundle, &r, err) < 0) {
 		if (r.rootfd >= 0)
 			close(r.rootfd);
@@ -333,7 +337,7 @@ static int child_setup(const struct child_ctx *cx, struct child_run *run, md_err
 	if (step_names(s, err) < 0 || step_stdio(cx, err) < 0)
 		return -1;
 	if (process_prepare_fds(cx->opts->preserve_fds, err) < 0 ||
-	    close_inherited(cx, err) < 0)
+	    close_inherited(cx, run, err) < 0)
 		return -1;
 	if (step_process(cx, &run->exe, err) < 0)
 		return -1;
@@ -361,7 +365,7 @@ static void report_error(const struct child_ctx *cx, const struct child_run *run
 
 void child_main(const struct child_ctx *cx)
 {
-	struct child_run run = { .fifo_fd = -1 };
+	struct child_run run = { .fifo_fd = -1, .fd_dir = -1 };
 	md_error err;
 
 	md_error_clear(&err);
