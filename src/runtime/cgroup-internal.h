@@ -145,7 +145,5 @@ int cg_v2_swap_max(int64_t swap, int64_t limit, int64_t *out, md_error *err);
 uint64_t cg_blkio_to_io_weight(uint64_t w);
 /* One v1 devices.allow/deny line, e.g. "c 1:3 rwm" or "a". */
 void cg_v1_device_line(const struct spec_device_rule *r, char *buf, size_t len);
-/* No rules, or a single allow-all: what a v2 cgroup gives without eBPF. */
-bool cg_devices_default(const struct spec_device_rule *r, size_t n);
 
 #endif

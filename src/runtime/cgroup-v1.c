@@ -1,5 +1,6 @@
 /* cgroup v1 writers: one hierarchy per controller (or per comounted group
  * such as "cpu,cpuacct"); file names from the kernel's cgroup-v1 docs. */
+#include "cgroup-devices.h"
 #include "cgroup-internal.h"
 #include "../util/cleanup.h"
 #include "../util/util.h"
@@ -268,17 +269,6 @@ void cg_v1_device_line(const struct spec_device_rule *r, char *buf, size_t len)
 		 r->access[0] ? r->access : "rwm");
 }
 
-/* The devices every container gets (runtime-spec "Default Devices"), so
- * they must stay usable whatever the config's rules say, as runc does:
- * mknod of any node (the device rules still guard its use), null, zero,
- * full, random, urandom, tty, ptmx and the pty peers. */
-static const struct spec_device_rule default_allows[] = {
-	{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
-	{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" }, { true, 'c', 1, 7, "rwm" },
-	{ true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
-	{ true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
-};
-
 static int write_device_rule(const char *dir, const struct spec_device_rule *r, md_error *err)
 {
 	char line[80];
@@ -296,8 +286,10 @@ static int v1_set_devices(const char *dir, const struct spec_resources *res,
 	for (size_t i = 0; i < res->n_devices; i++)
 		if (write_device_rule(dir, &res->devices[i], err) < 0)
 			return -1;
-	for (size_t i = 0; res->n_devices && i < ARRAY_SIZE(default_allows); i++)
-		if (write_device_rule(dir, &default_allows[i], err) < 0)
+	/* The default devices stay usable whatever the rules say, as with
+	 * runc (cgroup-devices.h). */
+	for (size_t i = 0; res->n_devices && i < cg_dev_n_default_allows; i++)
+		if (write_device_rule(dir, &cg_dev_default_allows[i], err) < 0)
 			return -1;
 	return 0;
 }

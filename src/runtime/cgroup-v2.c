@@ -255,18 +255,6 @@ static int v2_set_hugetlb(const char *dir, const struct spec_resources *res,
 	return cg_set_hugetlb(dir, res, "max", err);
 }
 
-bool cg_devices_default(const struct spec_device_rule *r, size_t n)
-{
-	const char *a;
-
-	if (n == 0)
-		return true;
-	a = r[0].access;
-	return n == 1 && r[0].allow && (r[0].type == 'a' || r[0].type == '\0') &&
-	       r[0].major < 0 && r[0].minor < 0 &&
-	       (!a[0] || (strchr(a, 'r') && strchr(a, 'w') && strchr(a, 'm')));
-}
-
 /* The v2 device controller is an eBPF program attached to the cgroup
  * (cgroup-devices.h). In a user namespace bpf(2) is refused, and so is
  * mknod: there, as runc does, go on without the program. */
