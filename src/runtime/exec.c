@@ -1,5 +1,6 @@
 #include "exec.h"
 #include "../util/cleanup.h"
+#include "../util/path.h"
 #include "../util/util.h"
 #include "namespaces.h"
 #include "process.h"
@@ -7,6 +8,8 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -99,10 +102,38 @@ __attribute__((noreturn)) static void exec_process(const struct exec_ctx *x)
 
 /* ---- the intermediate (child) ---- */
 
+/* The init's root, opened on the host's procfs before we join anything:
+ * a container without a mount namespace of its own is only chrooted, and
+ * joining its namespaces would leave us at the host's root. */
+static int open_init_root(pid_t pid, md_error *err)
+{
+	char path[32];
+	cleanup_close int dir = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	dir = md_open_procfs(path, O_RDONLY | O_DIRECTORY, err);
+	if (dir < 0)
+		return -1;
+	fd = openat(dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return md_error_set(err, errno, "open the root of pid %d", (int)pid);
+	return fd;
+}
+
+/* After joining a mount namespace this is the root it gave us already. */
+static int enter_root(int root, md_error *err)
+{
+	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return md_error_set(err, errno, "enter the container's root");
+	return 0;
+}
+
 /* Joins the namespaces, then forks the process as a sibling of itself
  * (CLONE_PARENT): the caller's child, in the container's pid namespace. */
 static int intermediate(const struct exec_ctx *x, md_error *err)
 {
+	cleanup_close int root = -1;
 	int pidfd = -1;
 	pid_t pid;
 	int r;
@@ -115,7 +146,10 @@ static int intermediate(const struct exec_ctx *x, md_error *err)
 		return md_error_set(err, errno, "prctl");
 	if (sync_expect(x->sock, SYNC_CGROUP_DONE, NULL, err) < 0)
 		return -1;
-	if (ns_join_process(x->init_pidfd, x->st->pid, err) < 0)
+	root = open_init_root(x->st->pid, err);
+	if (root < 0)
+		return -1;
+	if (ns_join_process(x->init_pidfd, x->st->pid, err) < 0 || enter_root(root, err) < 0)
 		return -1;
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | CLONE_PIDFD | SIGCHLD),
 			     NULL, &pidfd, NULL, 0);

@@ -265,3 +265,26 @@ EOF
 	assert_eq "$(cat "$OCI_TMP/propin.out")" from-host "the host's mount inside the container"
 	assert_gone propin
 }
+
+# exec into a container without a mount namespace lands in its (chrooted)
+# root, not the host's.
+t_mountns_none_exec_is_inside() {
+	oci_setup
+	local b
+	b=$(bundle chexec "c['linux']['namespaces'] = [{'type': 'pid'}]
+c.pop('hostname', None)
+$NO_MOUNTS
+c['process']['args'] = ['/bin/sleep', '30']")
+	out=$(MYDOCKER_RUNTIME=$MYDOCKER_RUNTIME OCI_ROOT=$OCI_ROOT b=$b \
+		timeout -k 2 60 unshare -m --propagation private bash -c '
+rt() { timeout -k 2 20 "$MYDOCKER_RUNTIME" --root "$OCI_ROOT" "$@"; }
+rt run -d --bundle "$b" chexec </dev/null >/dev/null 2>&1 || { echo "run -d failed"; exit 1; }
+rt exec chexec /bin/sh -c "ls /; pwd"
+rt delete --force chexec' 2>&1)
+	rc=$?
+	[ "$rc" = 0 ] || fail "exit $rc: $out"
+	assert_contains "$out" "bin"$'\n'"dev"
+	assert_not_contains "$out" "work"
+	assert_not_contains "$out" "usr"
+	assert_gone chexec
+}
