@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -153,4 +154,20 @@ int spec_signal_number(const char *name)
 	if (sig > 0)
 		return sig;
 	return lookup(signals, ARRAY_SIZE(signals), bare);
+}
+
+void spec_each_namespace(spec_name_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(namespaces); i++)
+		fn(namespaces[i].name, ctx);
+}
+
+void spec_each_cap(spec_name_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "CAP_%s", caps[i].name);
+		fn(name, ctx);
+	}
 }

@@ -704,6 +704,22 @@ static bool apply_mount_option(struct spec_mount *m, const char *o)
 	return false;
 }
 
+void spec_each_mount_option(spec_name_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mount_flags); i++)
+		fn(mount_flags[i].name, ctx);
+	for (size_t i = 0; i < ARRAY_SIZE(mount_rec_attrs); i++)
+		fn(mount_rec_attrs[i].name, ctx);
+	for (size_t i = 0; i < ARRAY_SIZE(propagations); i++) {
+		char rec[32];
+
+		fn(propagations[i].name, ctx);
+		snprintf(rec, sizeof(rec), "r%s", propagations[i].name);
+		fn(rec, ctx);
+	}
+	fn("tmpcopyup", ctx);
+}
+
 static void append_data(char **data, const char *o)
 {
 	char *joined = *data ? xasprintf("%s,%s", *data, o) : xstrdup(o);
@@ -789,6 +805,12 @@ static const struct {
 	{ "poststop", HS(poststop), HS(n_poststop) },
 };
 #undef HS
+
+void spec_each_hook(spec_name_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(hook_lists); i++)
+		fn(hook_lists[i].key, ctx);
+}
 
 static int parse_hook(json_object *v, const struct where *w, void *elem, md_error *err)
 {

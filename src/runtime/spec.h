@@ -224,4 +224,15 @@ int spec_rlimit_resource(const char *name); /* RLIMIT_*, or -1 */
 int spec_cap_number(const char *name);      /* CAP_* number, or -1 */
 int spec_signal_number(const char *name);   /* "TERM", "SIGTERM", "15" */
 
+/* Every name the config parser takes, one call of fn each, in the tables'
+ * order (for `features`, so that it cannot drift from the parser):
+ * namespace types, capabilities ("CAP_CHOWN"), mount options (flags,
+ * recursive attributes, propagation with and without "r", tmpcopyup) and
+ * hook lists. */
+typedef void (*spec_name_fn)(const char *name, void *ctx);
+void spec_each_namespace(spec_name_fn fn, void *ctx);
+void spec_each_cap(spec_name_fn fn, void *ctx);
+void spec_each_mount_option(spec_name_fn fn, void *ctx);
+void spec_each_hook(spec_name_fn fn, void *ctx);
+
 #endif

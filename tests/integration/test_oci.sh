@@ -243,3 +243,31 @@ t_oci_sysctl_and_personality() {
 	assert_eq "$rc" 1
 	assert_contains "$err" "vm.swappiness"
 }
+
+# `features` has runc's shape (every key runc prints), lists the user and
+# time namespaces, and every mount option runc knows that we take too.
+t_oci_features_like_runc() {
+	oci_setup
+	command -v runc >/dev/null || skip "needs runc"
+	rt features
+	assert_eq "$rc" 0 "features: $err"
+	runc features >"$OCI_TMP/runc.json" 2>/dev/null || skip "this runc has no features"
+	python3 - "$out" "$OCI_TMP/runc.json" <<'PY' || fail "features differ from runc's"
+import json, sys
+ours, theirs = json.loads(sys.argv[1]), json.load(open(sys.argv[2]))
+def keys(a, b, where):
+    for k, v in b.items():
+        if k == "annotations":
+            continue
+        assert k in a, "%s: missing %r" % (where, k)
+        if isinstance(v, dict):
+            keys(a[k], v, where + "." + k)
+keys(ours, theirs, "features")
+ns = ours["linux"]["namespaces"]
+assert "user" in ns and "time" in ns, ns
+missing = set(theirs["mountOptions"]) - set(ours["mountOptions"]) - {"idmap", "ridmap"}
+assert not missing, "mount options runc has and we lack: %s" % sorted(missing)
+assert set(theirs["linux"]["capabilities"]) <= set(ours["linux"]["capabilities"])
+assert ours["linux"]["mountExtensions"]["idmap"]["enabled"] is False
+PY
+}

@@ -842,3 +842,92 @@ TEST(spec_error_after_much_parsed)
 	CHECK_STR(parse_err_text(text),
 		  "config: linux.maskedPaths[0]: expected a string, got an integer");
 }
+
+/* ---- the lists of `features` are what the parser takes ---- */
+
+struct name_check {
+	int bad; /* names the parser refused */
+	int n;
+	void (*check)(const char *name, struct name_check *c);
+};
+
+static void check_name(const char *name, void *ctx)
+{
+	struct name_check *c = ctx;
+
+	c->n++;
+	c->check(name, c);
+}
+
+static void namespace_parses(const char *name, struct name_check *c)
+{
+	char *members = xasprintf("'linux': {'namespaces': [{'type': '%s'}]}", name);
+	struct spec *s = parse_ok(members);
+
+	if (!s || !spec_find_namespace(s, spec_namespace_type(name))) {
+		fprintf(stderr, "  namespace %s refused\n", name);
+		c->bad++;
+	}
+	spec_free(s);
+	free(members);
+}
+
+static void cap_parses(const char *name, struct name_check *c)
+{
+	char *members = xasprintf("'process': {'args': ['/x'], 'cwd': '/', 'capabilities': "
+				  "{'bounding': ['%s']}}", name);
+	struct spec *s = parse_ok(members);
+	int num = spec_cap_number(name);
+
+	if (!s || num < 0 || !(s->process->caps.bounding & (UINT64_C(1) << num))) {
+		fprintf(stderr, "  capability %s refused\n", name);
+		c->bad++;
+	}
+	spec_free(s);
+	free(members);
+}
+
+/* Taken as an option, not passed to the kernel as data. */
+static void mount_option_parses(const char *name, struct name_check *c)
+{
+	char *opts[] = { (char *)(uintptr_t)name, NULL };
+	struct spec_mount m = { .type = (char *)(uintptr_t)"bind", .options = opts };
+	md_error err;
+
+	if (spec_mount_parse_options(&m, &err) < 0 || m.data) {
+		fprintf(stderr, "  mount option %s not understood\n", name);
+		c->bad++;
+	}
+	free(m.data);
+}
+
+static void hook_parses(const char *name, struct name_check *c)
+{
+	char *members = xasprintf("'hooks': {'%s': [{'path': '/bin/true'}]}", name);
+	struct spec *s = parse_ok(members);
+
+	if (!s) {
+		fprintf(stderr, "  hook list %s refused\n", name);
+		c->bad++;
+	}
+	spec_free(s);
+	free(members);
+}
+
+TEST(spec_feature_lists_are_what_the_parser_takes)
+{
+	struct name_check ns = { .check = namespace_parses }, caps = { .check = cap_parses },
+			  mo = { .check = mount_option_parses }, hooks = { .check = hook_parses };
+
+	spec_each_namespace(check_name, &ns);
+	spec_each_cap(check_name, &caps);
+	spec_each_mount_option(check_name, &mo);
+	spec_each_hook(check_name, &hooks);
+	CHECK_INT(ns.bad + caps.bad + mo.bad + hooks.bad, 0);
+	CHECK_INT(ns.n, 8);    /* user and time too */
+	CHECK(caps.n >= 41);
+	CHECK(mo.n >= 60);
+	CHECK_INT(hooks.n, 6);
+	/* And what is not listed is refused. */
+	CHECK(strstr(parse_err("'linux': {'namespaces': [{'type': 'bogus'}]}"), "bogus") != NULL);
+}
