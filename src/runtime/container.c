@@ -1,4 +1,5 @@
 #include "container.h"
+#include "cgroup-systemd.h"
 #include "../util/cleanup.h"
 #include "../util/util.h"
 #include "child.h"
@@ -154,6 +155,8 @@ static int make_state(struct rt_container *c, const struct spec *spec,
 	st->cgroup_path = xstrdup(c->cgroup ? cgroup_get_path(c->cgroup) : "");
 	if (c->cgroup)
 		st->cgroup_owned = cgroup_owned_dirs(c->cgroup);
+	if (c->systemd_unit)
+		st->systemd_unit = xstrdup(c->systemd_unit);
 	st->status = xstrdup("creating");
 	return 0;
 }
@@ -279,6 +282,60 @@ static int make_cgroup(struct rt_container *c, const struct spec *spec,
 	return -1;
 }
 
+/* ---- the systemd cgroup driver ---- */
+
+/* The scope systemd is to make for a container, and where it will be. */
+struct sd_target {
+	char *slice, *unit, *path;
+};
+
+static void sd_target_free(struct sd_target *t)
+{
+	free(t->slice);
+	free(t->unit);
+	free(t->path);
+}
+
+static int sd_target_for(const struct spec *spec, const char *id, struct sd_target *t,
+			 md_error *err)
+{
+	const char *given = spec->linux.cgroups_path;
+	cleanup_free char *dflt = NULL;
+	enum cgroup_mode mode;
+
+	if (cgroup_detect_mode(&mode, err) < 0)
+		return -1;
+	if (mode != CGROUP_MODE_V2)
+		return md_error_set(err, ENOTSUP, "the systemd cgroup driver needs a cgroup v2 "
+				    "host (this one has v1 hierarchies); use the cgroupfs driver");
+	if (!given || !*given)
+		given = dflt = xasprintf(CGSD_DEFAULT_SLICE ":mydocker:%s", id);
+	if (cgsd_parse_path(given, &t->slice, &t->unit, err) < 0)
+		return -1;
+	t->path = cgsd_cgroup_path(t->slice, t->unit);
+	if (!t->path)
+		return md_error_set(err, EINVAL, "cgroupsPath `%s`: no cgroup for unit %s",
+				    given, t->unit);
+	return 0;
+}
+
+/* A scope needs a process when systemd makes it: the child, waiting for
+ * cgroup-done. Then the limits systemd has no property for (and the
+ * device filter) go to the files of the delegated cgroup, as runc does;
+ * what it made is systemd's to remove (cgsd_stop), none of it ours. */
+static int sd_enter(struct rt_container *c, const struct spec *spec, const struct sd_target *t,
+		    md_error *err)
+{
+	char *none[] = { NULL };
+
+	if (cgsd_start(t->slice, t->unit, c->pid, &spec->linux.resources, err) < 0)
+		return -1;
+	c->systemd_unit = xstrdup(t->unit);
+	if (cgroup_open_owned(t->path, none, &c->cgroup, err) < 0)
+		return -1;
+	return cgroup_update(c->cgroup, &spec->linux.resources, err);
+}
+
 static int create_in(struct rt_container *c, const struct spec *spec,
 		     const struct rt_create_opts *o, struct ns_plan *plan, md_error *err)
 {
@@ -287,6 +344,7 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	cleanup_close int fifo_fd = -1;
 	cleanup_seccomp struct rt_seccomp *filter = NULL;
 	struct cgroup_join join = { .v2_dir = -1 };
+	struct sd_target sd = { NULL, NULL, NULL };
 	bool in_v2 = false;
 	int r;
 
@@ -294,8 +352,14 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	if (rt_seccomp_compile(spec->linux.seccomp, &filter, err) < 0)
 		return -1;
 	proto.seccomp = filter;
-	if (make_cgroup(c, spec, o, cgpath, err) < 0)
+	if (o->systemd_cgroup)
+		r = sd_target_for(spec, o->id, &sd, err);
+	else
+		r = make_cgroup(c, spec, o, cgpath, err);
+	if (r < 0) {
+		sd_target_free(&sd);
 		return -1;
+	}
 	if (o->exec_fifo) {
 		fifo_fd = open_fifo_path(o, err);
 		if (fifo_fd < 0)
@@ -312,6 +376,11 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	r = spawn(c, &proto, plan, &in_v2, err);
 	ns_plan_close(plan); /* the child has its copies */
 	cgroup_join_close(&join);
+	if (r == 0 && o->systemd_cgroup) {
+		r = sd_enter(c, spec, &sd, err);
+		in_v2 = true;
+	}
+	sd_target_free(&sd);
 	if (r < 0)
 		return -1;
 	return parent_sync(c, spec, o, plan, in_v2 || !c->cgroup, err);
@@ -398,6 +467,8 @@ int rt_container_attach(const struct rt_state *st, struct rt_container **out,
 		}
 		c->reaped = true;
 	}
+	if (st->systemd_unit)
+		c->systemd_unit = xstrdup(st->systemd_unit);
 	if (st->cgroup_path && *st->cgroup_path &&
 	    cgroup_open_owned(st->cgroup_path, st->cgroup_owned, &c->cgroup, &e) < 0 &&
 	    e.errnum != ENOENT) {
@@ -545,7 +616,19 @@ int rt_destroy(struct rt_container *c, md_error *err)
 	}
 	if (c->cgroup && cgroup_destroy(c->cgroup, r < 0 ? NULL : err) < 0)
 		r = -1;
+	/* After the kill: a stop would have systemd send SIGTERM and wait. */
+	if (c->systemd_unit && cgsd_stop(c->systemd_unit, r < 0 ? NULL : err) < 0)
+		r = -1;
 	return r;
+}
+
+int rt_update(const struct rt_state *st, struct cgroup *cg, const struct spec_resources *res,
+	      md_error *err)
+{
+	if (cgroup_update(cg, res, err) < 0)
+		return -1;
+	/* So that a daemon-reload does not put the unit's old values back. */
+	return st->systemd_unit ? cgsd_update(st->systemd_unit, res, err) : 0;
 }
 
 void rt_container_free(struct rt_container *c)
@@ -561,6 +644,7 @@ void rt_container_free(struct rt_container *c)
 	if (c->cgroup)
 		cgroup_free(c->cgroup);
 	state_free(c->state);
+	free(c->systemd_unit);
 	free(c->id);
 	free(c);
 }

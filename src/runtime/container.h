@@ -36,6 +36,10 @@ struct rt_create_opts {
 				 terminal; -1 means /dev/null */
 	int preserve_fds;     /* pass fds 3 .. 3+n-1 through */
 	bool no_pivot;        /* MS_MOVE + chroot instead of pivot_root */
+	/* The systemd cgroup driver: the cgroup is a transient scope that
+	 * systemd makes (cgroup-systemd.h), cgroupsPath "slice:prefix:name"
+	 * (default "system.slice:mydocker:ID"). cgroup v2 hosts only. */
+	bool systemd_cgroup;
 	/* When set (detached mode), the child blocks opening this FIFO for
 	 * writing after setup (runc's exec.fifo, see state_make_fifo);
 	 * rt_start_fifo() opens it for reading. Otherwise the child waits for
@@ -58,6 +62,7 @@ struct rt_container {
 	int sync_fd;         /* to the child until it execs */
 	int console_master;  /* pty master when process.terminal, else -1 */
 	struct cgroup *cgroup; /* NULL for a process made by rt_exec */
+	char *systemd_unit;    /* the scope of the systemd driver, or NULL */
 	bool reaped;
 	int wait_status;     /* waitpid status once reaped (0 when the process
 				was not our child: its status is unknown) */
@@ -99,7 +104,13 @@ int rt_signal(struct rt_container *c, int sig, md_error *err);
  * a process that is not our child too (by pidfd; status then unknown). */
 int rt_wait(struct rt_container *c, md_error *err);
 
-/* Kill and reap the init if still there, remove the cgroups. */
+/* Apply resources to a running container (`update`): its cgroup files,
+ * and the unit's properties with the systemd driver. */
+int rt_update(const struct rt_state *st, struct cgroup *cg, const struct spec_resources *res,
+	      md_error *err);
+
+/* Kill and reap the init if still there, remove the cgroups (and stop the
+ * systemd unit). */
 int rt_destroy(struct rt_container *c, md_error *err);
 
 /* Frees; never kills anything nor removes the cgroup. */

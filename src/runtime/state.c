@@ -74,6 +74,7 @@ void state_free(struct rt_state *st)
 		json_object_put(st->annotations);
 	free(st->cgroup_path);
 	md_strv_free(st->cgroup_owned);
+	free(st->systemd_unit);
 	free(st->status);
 	free(st);
 }
@@ -216,6 +217,8 @@ static json_object *state_to_json(const struct rt_state *st)
 	put_str(o, "cgroupPath", st->cgroup_path);
 	if (st->cgroup_owned)
 		json_object_object_add(o, "cgroupOwned", strv_json(st->cgroup_owned));
+	if (st->systemd_unit)
+		put_str(o, "systemdUnit", st->systemd_unit);
 	put_str(o, "status", st->status);
 	return o;
 }
@@ -266,6 +269,7 @@ static int state_from_json(json_object *o, struct rt_state *st, md_error *err)
 	st->owner = get_str(o, "owner");
 	st->cgroup_path = get_str(o, "cgroupPath");
 	st->cgroup_owned = get_strv(o, "cgroupOwned");
+	st->systemd_unit = get_str(o, "systemdUnit");
 	st->status = get_str(o, "status");
 	if (json_object_object_get_ex(o, "annotations", &v) &&
 	    json_object_is_type(v, json_type_object))

@@ -46,6 +46,8 @@ struct rt_state {
 					   delete removes them and no others
 					   (cgroup_owned_dirs); NULL in records
 					   older than that: the leaf is ours */
+	char *systemd_unit;             /* the transient unit of the systemd cgroup
+					   driver, stopped by delete; NULL without */
 	char *status;                   /* the last status a command recorded
 					   ("creating", "created", "running"...): a
 					   hint; state_status() tells the truth */

@@ -175,3 +175,41 @@ t_systemd_refused() {
 	"$SD" stop "$UNIT" >/dev/null 2>&1
 	return 0
 }
+
+# mydocker-runtime --systemd-cgroup, as podman and the kubelet drive it: the
+# container's cgroup is a scope systemd made, with the limits as properties
+# and in the files; exec joins it; update reaches both; delete stops it.
+t_systemd_runtime_scope() {
+	need_systemd
+	source tests/integration/oci-lib.sh
+	oci_setup
+	local b unit=mdtest-rt$$.scope cgdir pid
+	b=$(bundle sdrt "c['linux']['cgroupsPath'] = 'system.slice:mdtest:rt$$'
+c['process']['args'] = ['/bin/sleep', '60']
+c['linux']['resources']['memory'] = {'limit': 67108864}
+c['linux']['resources']['pids'] = {'limit': 40}
+c['linux']['resources']['devices'] = [{'allow': False, 'access': 'rwm'}]
+c['process']['capabilities'] = {k: ['CAP_MKNOD'] for k in ('bounding', 'effective', 'permitted')}
+c['root']['readonly'] = False")
+	UNIT=$unit
+	rt_detached --systemd-cgroup run -d --bundle "$b" sdrt
+	assert_eq "$rc" 0 "run -d: $err"
+	assert_eq "$(prop "$unit" ActiveState)" active "unit"
+	assert_eq "$(prop "$unit" MemoryMax)" 67108864 "MemoryMax"
+	assert_eq "$(prop "$unit" TasksMax)" 40 "TasksMax"
+	cgdir=/sys/fs/cgroup/system.slice/$unit
+	pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$OCI_ROOT/sdrt/state.json")
+	assert_eq "$(cat /proc/"$pid"/cgroup)" "0::/system.slice/$unit" "init's cgroup"
+	assert_eq "$(cat "$cgdir/memory.max")" 67108864 "memory.max"
+	# The device filter is on the scope: mknod is allowed, the open is not.
+	rt exec sdrt /bin/sh -c 'cat /proc/self/cgroup; mknod /dev/m c 1 1 && { (exec 3</dev/m) 2>/dev/null || echo refused; }'
+	assert_eq "$out" "0::/system.slice/$unit"$'\nrefused' "exec: $err"
+	rt --systemd-cgroup update --memory 100m sdrt
+	assert_eq "$rc" 0 "update: $err"
+	assert_eq "$(prop "$unit" MemoryMax)" 104857600 "MemoryMax after update"
+	assert_eq "$(cat "$cgdir/memory.max")" 104857600 "memory.max after update"
+	rt --systemd-cgroup delete --force sdrt
+	assert_eq "$rc" 0 "delete: $err"
+	[ ! -d "$cgdir" ] || fail "$cgdir left"
+	[ "$(prop "$unit" ActiveState)" != active ] || fail "unit still active"
+}

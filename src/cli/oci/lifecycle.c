@@ -116,6 +116,7 @@ int oci_do_create(struct oci_ctx *ctx, const struct oci_create_opts *o, const ch
 	cleanup_close int lock = -1;
 	struct rt_create_opts co = { .id = id, .stdio = { 0, 1, 2 },
 				     .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot,
+				     .systemd_cgroup = ctx->systemd_cgroup,
 				     .log = cli_log_sink, .log_ctx = &ctx->log,
 				     .cgroup_intent = record_intent };
 	struct intent intent = { .root = ctx->root, .id = id };

@@ -35,7 +35,8 @@ static const char usage[] =
 	"  --log FILE               write log records to FILE\n"
 	"  --log-format text|json   format of log records (default text)\n"
 	"  --debug                  log debug records too\n"
-	"  --systemd-cgroup         use systemd for cgroups (refused: not supported)\n"
+	"  --systemd-cgroup         cgroups as systemd transient units (cgroupsPath\n"
+	"                           slice:prefix:name; cgroup v2 hosts)\n"
 	"  --rootless true|false|auto  accepted\n"
 	"  -v, --version            print the version\n"
 	"  -h, --help               print this help\n";
@@ -68,15 +69,6 @@ static void print_version(void)
 	       "spec: %s\n"
 	       "mydocker-runtime %s (a runc-compatible OCI runtime)\n",
 	       MD_RUNTIME_VERSION, MD_RUNTIME_VERSION, MD_OCI_VERSION, MD_RUNTIME_VERSION);
-}
-
-static int check_systemd(md_error *err)
-{
-	if (access("/run/systemd/system", F_OK) < 0)
-		return md_error_set(err, 0, "--systemd-cgroup: systemd is not running on this "
-				    "host; use the cgroupfs driver (drop the flag)");
-	return md_error_set(err, 0, "--systemd-cgroup: the systemd cgroup driver is not "
-			    "supported; use the cgroupfs driver (drop the flag)");
 }
 
 enum { G_ROOT = 256, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU };
@@ -126,8 +118,6 @@ static int parse_globals(struct oci_ctx *ctx, int argc, char **argv, md_error *e
 		if (r)
 			return r;
 	}
-	if (ctx->systemd_cgroup)
-		return check_systemd(err);
 	return 0;
 }
 

@@ -267,9 +267,9 @@ int oci_update(struct oci_ctx *ctx, int argc, char **argv)
 		r = open_live(ctx, id, &st, &cg, &err);
 	/* A file first, then the discrete flags on top, as runc does. */
 	if (r == 0 && o.resources_file)
-		r = cgroup_update(cg, &file_res, &err);
+		r = rt_update(st, cg, &file_res, &err);
 	if (r == 0 && o.any_flag)
-		r = cgroup_update(cg, &o.flags, &err);
+		r = rt_update(st, cg, &o.flags, &err);
 	spec_resources_free(&file_res);
 	spec_resources_free(&o.flags);
 	cgroup_free(cg);
