@@ -22,6 +22,9 @@
 #                                   vfs when overlay fails)
 #   MD_CONTAINERD_SNAPSHOTTER=native  ctr's snapshotter (default containerd's,
 #                                   overlayfs)
+#   MD_PODMAN_CGROUPS=cgroupfs|systemd  podman's cgroup manager (default: systemd
+#                                   on a cgroup v2 host run by systemd, as
+#                                   podman's own default; cgroupfs elsewhere)
 
 CLIENTS_IMAGE=localhost/mdtest/busybox:latest
 CLIENTS_CMD_TIMEOUT=${CLIENTS_CMD_TIMEOUT:-20} # seconds for one client command
@@ -405,13 +408,18 @@ podman_start() {
 	mkdir -p "$d"/{root,runroot,tmp,networks,hooks,volumes}
 	PODMAN_DIR=$d
 	PODMAN_BIN=$(type -P podman)
+	# podman's default on a host run by systemd is its systemd driver,
+	# which drives ours (--systemd-cgroup); cgroupfs elsewhere.
+	PODMAN_CGROUPS=${MD_PODMAN_CGROUPS:-cgroupfs}
+	[ -z "${MD_PODMAN_CGROUPS:-}" ] && [ -d /run/systemd/system ] &&
+		[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && PODMAN_CGROUPS=systemd
 	rt=${OCI_RUNTIME##*/}
 	cat >"$d/containers.conf" <<-EOF
 		[containers]
 		log_driver = "k8s-file"
 		default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 		[engine]
-		cgroup_manager = "cgroupfs"
+		cgroup_manager = "$PODMAN_CGROUPS"
 		events_logger = "file"
 		events_logfile_path = "$d/events.log"
 		tmp_dir = "$d/tmp"
@@ -451,11 +459,14 @@ podman_start() {
 	PODMAN_ON=1
 	# TMPDIR: c/image's big temporary files (default /var/tmp).
 	PODMAN=(/usr/bin/env "TMPDIR=$d/tmp" "$PODMAN_BIN" --root "$d/root" --runroot "$d/runroot"
-		--runtime "$OCI_RUNTIME" --cgroup-manager cgroupfs --events-backend file
+		--runtime "$OCI_RUNTIME" --cgroup-manager "$PODMAN_CGROUPS" --events-backend file
 		--storage-driver "$PODMAN_DRIVER" --tmpdir "$d/tmp")
 	if ! podman info >/dev/null 2>&1; then
 		clients_log "podman with $PODMAN_DRIVER storage fails here; using vfs"
 		PODMAN_DRIVER=vfs
+		# Its database already names the first driver: start afresh.
+		rm -rf "$d/root" "$d/runroot"
+		mkdir -p "$d/root" "$d/runroot"
 		PODMAN=("${PODMAN[@]/#overlay/vfs}")
 		sed -i 's/"overlay"/"vfs"/' "$d/storage.conf"
 		podman info >/dev/null || fail "podman info fails"

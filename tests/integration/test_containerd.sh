@@ -19,7 +19,7 @@ t_containerd_import_and_run() {
 	out=$(ctr_run c2 --rm -- sh -c 'echo $$; cat /proc/self/cgroup' 2>&1)
 	assert_eq "$?" 0 "exit code ($out)"
 	assert_eq "$(echo "$out" | head -n 1)" 1 "pid of the shell"
-	assert_contains "$out" ":/${CTRD_CG}c2"$'\n' "cgroup"
+	assert_contains "$out"$'\n' ":/${CTRD_CG}c2"$'\n' "cgroup"
 	out=$(ctr_run c3 --rm -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "' 2>&1)
 	assert_eq "$out" lo "network devices in the container"
 	local ns

@@ -85,7 +85,9 @@ esc_link() { # rootfs path name abs|rel
 # propagation would carry a mount on the canary to the host.
 t_escape_symlink_at_every_mount_target() {
 	esc_setup
-	local target fstype drop style n=0 b seen
+	local target fstype drop style n=0 b seen cgfs=tmpfs
+	# A cgroup mount is a tmpfs of v1 hierarchies, or cgroup2 on a v2 host.
+	[ -e /sys/fs/cgroup/cgroup.controllers ] && cgfs=cgroup2
 	mkdir "$OCI_TMP/volsrc"
 	# One bundle per covering mount dropped; each case runs a copy.
 	for drop in - /dev /sys; do
@@ -125,7 +127,7 @@ c['mounts'] = [m for m in c['mounts'] if m['destination'] != '$drop']" >/dev/nul
 	/dev/shm tmpfs /dev rel
 	/dev/mqueue mqueue /dev abs
 	/sys sysfs - abs
-	/sys/fs/cgroup tmpfs /sys abs
+	/sys/fs/cgroup $cgfs /sys abs
 	/data bind - abs
 	/data bind - rel
 	EOF

@@ -21,7 +21,15 @@ t_podman_run_echo() {
 	out=$(prun --rm "$CLIENTS_IMAGE" sh -c 'echo $$; cat /proc/self/cgroup; echo "PATH=$PATH"; ulimit -n; pwd' 2>&1)
 	assert_eq "$?" 0 "exit code ($out)"
 	assert_eq "$(echo "$out" | head -n 1)" 1 "pid of the shell"
-	assert_contains "$out" ":/mydocker/libpod-" "cgroup"
+	if cg_v1 memory; then
+		assert_contains "$out" ":/mydocker/libpod-" "cgroup"
+	else
+		# cgroup v2: podman gives the container its own cgroup namespace.
+		assert_eq "$(echo "$out" | sed -n 2p)" "0::/" "cgroup (own namespace)"
+		local cg
+		cg=$(prun --rm --cgroupns host "$CLIENTS_IMAGE" cat /proc/self/cgroup 2>&1)
+		assert_contains "$cg" "0::/mydocker/libpod-" "cgroup (host's namespace)"
+	fi
 	assert_contains "$out" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	assert_contains "$out" $'\n20000\n' "RLIMIT_NOFILE"
 	out=$(prun --rm "$CLIENTS_IMAGE" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "' 2>&1)
