@@ -462,6 +462,7 @@ podman_start() {
 		--runtime "$OCI_RUNTIME" --cgroup-manager "$PODMAN_CGROUPS" --events-backend file
 		--storage-driver "$PODMAN_DRIVER" --tmpdir "$d/tmp")
 	if ! podman info >/dev/null 2>&1; then
+		[ "$PODMAN_DRIVER" = vfs ] && fail "podman info fails (vfs storage)"
 		clients_log "podman with $PODMAN_DRIVER storage fails here; using vfs"
 		PODMAN_DRIVER=vfs
 		# Its database already names the first driver: start afresh.
