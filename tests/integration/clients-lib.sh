@@ -413,6 +413,8 @@ podman_start() {
 	PODMAN_CGROUPS=${MD_PODMAN_CGROUPS:-cgroupfs}
 	[ -z "${MD_PODMAN_CGROUPS:-}" ] && [ -d /run/systemd/system ] &&
 		[ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && PODMAN_CGROUPS=systemd
+	# systemd's cgroup parents are slices: ours is mydocker.slice there.
+	[ "$PODMAN_CGROUPS" = systemd ] && PODMAN_RUN_OPTS[1]=mydocker.slice
 	rt=${OCI_RUNTIME##*/}
 	cat >"$d/containers.conf" <<-EOF
 		[containers]

@@ -11,9 +11,10 @@ cg_inside() {
 	pid=$!
 	wait_for 50 pgrep -P $pid >/dev/null || { kill $pid; fail "container did not start"; }
 	child=$(pgrep -P $pid)
-	if [ "$ctl" = . ]; then
+	if [ "$ctl" = . ] || ! cg_v1 "$ctl"; then
+		# The cgroup2 line, in any layout (cg_dir_of: v2 root or unified).
 		rel=$(awk -F: '$1 == "0" {print $3}' /proc/$child/cgroup)
-		out=$(cat "/sys/fs/cgroup$rel/$file")
+		out=$(cat "$(cg_dir_of "${ctl/#./unified}" "${rel#/}")/$file")
 	else
 		rel=$(awk -F: -v c="$ctl" '{n=split($2, a, ","); for (i=1;i<=n;i++) if (a[i]==c) print $3}' /proc/$child/cgroup)
 		out=$(cat "/sys/fs/cgroup/$ctl$rel/$file")
