@@ -480,6 +480,16 @@ podman_start() {
 
 # podman with the private setup (bounded in time). $PODMAN is the same as
 # an argv (for ptyrun.py).
+# The cgroup (relative to the hierarchy's root) of podman's container ID:
+# /mydocker/libpod-ID with cgroupfs, a scope in mydocker.slice with systemd.
+podman_cg() { # id
+	if [ "$PODMAN_CGROUPS" = systemd ]; then
+		echo "mydocker.slice/libpod-$1.scope"
+	else
+		echo "mydocker/libpod-$1"
+	fi
+}
+
 podman() {
 	timeout --foreground -k 2 "$CLIENTS_CMD_TIMEOUT" "${PODMAN[@]}" "$@"
 }

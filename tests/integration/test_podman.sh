@@ -28,7 +28,7 @@ t_podman_run_echo() {
 		assert_eq "$(echo "$out" | sed -n 2p)" "0::/" "cgroup (own namespace)"
 		local cg
 		cg=$(prun --rm --cgroupns host "$CLIENTS_IMAGE" cat /proc/self/cgroup 2>&1)
-		assert_contains "$cg" "0::/mydocker/libpod-" "cgroup (host's namespace)"
+		assert_contains "$cg" "0::/$(podman_cg X | sed 's/X.*//')" "cgroup (host's namespace)"
 	fi
 	assert_contains "$out" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	assert_contains "$out" $'\n20000\n' "RLIMIT_NOFILE"
@@ -73,7 +73,7 @@ t_podman_detached_exec_logs_stop() {
 		sh -c 'trap "echo stopping; exit 0" TERM; echo started; while true; do sleep 0.2; done' 2>&1)
 	assert_eq "$?" 0 "podman run -d ($id)"
 	[[ "$id" =~ ^[0-9a-f]{64}$ ]] || fail "podman run -d printed '$id'"
-	clients_cg_exists "mydocker/libpod-$id" || fail "no cgroup /mydocker/libpod-$id"
+	clients_cg_exists "$(podman_cg "$id")" || fail "no cgroup $(podman_cg "$id")"
 	assert_eq "$(podman inspect -f '{{.State.Status}}' d1)" running "state"
 	out=$(podman exec d1 sh -c 'echo hi; id -u; echo $$' 2>&1)
 	assert_eq "$?" 0 "exit code of exec ($out)"
@@ -102,7 +102,7 @@ t_podman_detached_exec_logs_stop() {
 	assert_eq "$(podman inspect -f '{{.State.ExitCode}}' d1)" 137 "exit code after SIGKILL"
 	podman rm d1 >/dev/null || fail "podman rm"
 	assert_eq "$(podman ps -aq)" "" "containers left"
-	! clients_cg_exists "mydocker/libpod-$id" || fail "cgroup /mydocker/libpod-$id left after rm"
+	! clients_cg_exists "$(podman_cg "$id")" || fail "cgroup $(podman_cg "$id") left after rm"
 }
 
 t_podman_tty() {

@@ -53,7 +53,8 @@ t_tty_restored_when_container_killed() {
 	bg=$!
 	wait_for 50 pgrep -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30" >/dev/null ||
 		fail "mydocker did not start"
-	md_pid=$(pgrep -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30")
+	# The oldest: until it execs, the container's init has the same command line.
+	md_pid=$(pgrep -o -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30")
 	wait_for 50 pgrep -P "$md_pid" >/dev/null || fail "no container init"
 	init=$(pgrep -P "$md_pid")
 	kill -9 "$init"
