@@ -87,7 +87,7 @@ c["process"]["args"] = '"$3")
 t_userns_join_by_path() {
 	oci_setup
 	local a b
-	a=$(userns_bundle owner 'c["process"]["args"] = ["/bin/sleep", "30"]')
+	a=$(userns_bundle owner 'c["process"]["args"] = ["/bin/sleep", "600"]')
 	rt_detached run -d --bundle "$a" owner
 	assert_eq "$rc" 0 "$err"
 	rt state owner
