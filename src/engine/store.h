@@ -9,6 +9,8 @@
 #include "util/error.h"
 
 #define MD_STATE_DIR "/run/mydocker"
+/* Compiled seccomp filters, shared by every container (seccomp.h). */
+#define MD_SECCOMP_CACHE_DIR MD_STATE_DIR "/seccomp-cache"
 
 struct store_entry {
 	char id[65];

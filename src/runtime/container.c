@@ -349,7 +349,7 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	int r;
 
 	/* Once, here: the child only loads the program. */
-	if (rt_seccomp_compile(spec->linux.seccomp, &filter, err) < 0)
+	if (rt_seccomp_compile_cached(spec->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
 		return -1;
 	proto.seccomp = filter;
 	if (o->systemd_cgroup)

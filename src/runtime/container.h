@@ -45,6 +45,9 @@ struct rt_create_opts {
 	 * rt_start_fifo() opens it for reading. Otherwise the child waits for
 	 * rt_start() on the sync socket. */
 	const char *exec_fifo;
+	/* Where compiled seccomp filters are kept between starts
+	 * (rt_seccomp_compile_cached); NULL = compile every time. */
+	const char *seccomp_cache_dir;
 	rt_log_fn log;
 	void *log_ctx;
 	/* Called with the cgroup path and the directories creating it will

@@ -467,12 +467,12 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 /* ---- cache ----
  * libseccomp takes ~10 ms to compile Docker's profile for three
  * architectures, more than the rest of a container start. Compiled
- * programs are kept in a root-only directory, one file per profile: the
- * file name is a hash, and the file holds the whole key (libseccomp's
- * version and the profile's canonical JSON), compared byte for byte before
- * its program is used. Any problem with the cache means a fresh compile. */
+ * programs are kept in a root-only directory that the caller names (where
+ * is its policy, not ours), one file per profile: the file name is a hash,
+ * and the file holds the whole key (libseccomp's version and the profile's
+ * canonical JSON), compared byte for byte before its program is used. Any
+ * problem with the cache means a fresh compile. */
 
-#define CACHE_DIR "/run/mydocker/seccomp-cache"
 #define CACHE_MAGIC "mydocker-seccomp-2\n"
 
 struct cache_head {
@@ -492,35 +492,34 @@ static char *cache_key(json_object *config)
 			 u.release, json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN));
 }
 
-static char *cache_path(const char *key)
+static char *cache_path(const char *dir, const char *key)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a: names files, proves nothing */
 
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	return xasprintf("%s/%016llx", CACHE_DIR, (unsigned long long)h);
+	return xasprintf("%s/%016llx", dir, (unsigned long long)h);
 }
 
-/* The directory is trusted only if it is ours and nobody else's. */
-static bool cache_dir_ok(void)
+/* The directory (made 0700 with its parents if missing) is trusted only if
+ * it is ours and nobody else's. */
+static bool cache_dir_ok(const char *dir)
 {
 	struct stat st;
 
-	if (mkdir("/run/mydocker", 0700) < 0 && errno != EEXIST)
+	if (md_mkdir_p(dir, 0700, NULL) < 0)
 		return false;
-	if (mkdir(CACHE_DIR, 0700) < 0 && errno != EEXIST)
-		return false;
-	return lstat(CACHE_DIR, &st) == 0 && S_ISDIR(st.st_mode) &&
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
 	       st.st_uid == geteuid() && (st.st_mode & 077) == 0;
 }
 
-static bool cache_load(const char *key, struct rt_seccomp *f)
+static bool cache_load(const char *dir, const char *key, struct rt_seccomp *f)
 {
-	cleanup_free char *path = cache_path(key), *data = NULL;
+	cleanup_free char *path = cache_path(dir, key), *data = NULL;
 	size_t len = 0, klen = strlen(key);
 	struct cache_head h;
 
-	if (!cache_dir_ok() || md_read_file(path, &data, &len, NULL) < 0 || len < sizeof(h))
+	if (!cache_dir_ok(dir) || md_read_file(path, &data, &len, NULL) < 0 || len < sizeof(h))
 		return false;
 	memcpy(&h, data, sizeof(h));
 	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) || h.key_len != klen ||
@@ -535,13 +534,13 @@ static bool cache_load(const char *key, struct rt_seccomp *f)
 	return true;
 }
 
-static void cache_store(const char *key, const struct rt_seccomp *f)
+static void cache_store(const char *dir, const char *key, const struct rt_seccomp *f)
 {
-	cleanup_free char *path = cache_path(key), *data = NULL;
+	cleanup_free char *path = cache_path(dir, key), *data = NULL;
 	size_t klen = strlen(key), plen = f->len * sizeof(struct sock_filter);
 	struct cache_head h = { .key_len = (uint32_t)klen, .flags = f->flags, .len = f->len };
 
-	if (!cache_dir_ok())
+	if (!cache_dir_ok(dir))
 		return;
 	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
 	data = xmalloc0(sizeof(h) + klen + plen);
@@ -551,7 +550,8 @@ static void cache_store(const char *key, const struct rt_seccomp *f)
 	(void)md_write_file_atomic(path, data, sizeof(h) + klen + plen, 0600, NULL);
 }
 
-int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *err)
+int rt_seccomp_compile_cached(json_object *config, const char *cache_dir,
+			      struct rt_seccomp **out, md_error *err)
 {
 	cleanup_free char *key = NULL;
 	struct rt_seccomp *f;
@@ -562,8 +562,9 @@ int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *e
 	if (!config)
 		return 0;
 	f = xmalloc0(sizeof(*f));
-	key = cache_key(config);
-	if (cache_load(key, f)) {
+	if (cache_dir)
+		key = cache_key(config);
+	if (key && cache_load(cache_dir, key, f)) {
 		*out = f;
 		return 0;
 	}
@@ -573,9 +574,15 @@ int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *e
 		rt_seccomp_free(f);
 		return -1;
 	}
-	cache_store(key, f);
+	if (key)
+		cache_store(cache_dir, key, f);
 	*out = f;
 	return 0;
+}
+
+int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *err)
+{
+	return rt_seccomp_compile_cached(config, NULL, out, err);
 }
 
 /* ---- load ---- */

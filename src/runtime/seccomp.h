@@ -39,6 +39,12 @@ struct rt_seccomp;
  * Errors read "config: linux.seccomp.syscalls[2].action: ...". */
 int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *err);
 
+/* The same, keeping compiled programs in cache_dir (made 0700 if missing;
+ * used only while it is the caller's own and private) and reusing them for
+ * the same profile, libseccomp and kernel. NULL cache_dir: no cache. */
+int rt_seccomp_compile_cached(json_object *config, const char *cache_dir,
+			      struct rt_seccomp **out, md_error *err);
+
 /* Load the filter into the calling process (nothing for NULL). Needs
  * no_new_privs or CAP_SYS_ADMIN. */
 int rt_seccomp_apply(const struct rt_seccomp *f, md_error *err);

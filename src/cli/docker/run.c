@@ -313,6 +313,7 @@ static int run_container(struct cli_log *log, const struct run_opts *o,
 	struct rt_create_opts co = {
 		.id = o->req.id,
 		.stdio = { o->interactive ? 0 : -1, 1, 2 },
+		.seccomp_cache_dir = MD_SECCOMP_CACHE_DIR,
 		.log = cli_log_sink, .log_ctx = log,
 	};
 	struct rt_supervise_opts so = { .in_fd = o->interactive ? 0 : -1, .out_fd = 1,
