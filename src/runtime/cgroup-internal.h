@@ -115,11 +115,12 @@ int cg_check_blkdev(int64_t major, int64_t minor, md_error *err);
 
 /* --- pure helpers, unit tested --- */
 
-/* A mountinfo line, split in place. */
+/* What the layout detection needs of a mountinfo line (opts: the super
+ * options), pointing into the line as util/mountinfo.h split it. */
 struct cg_mount {
 	char *root, *point, *dev, *fstype, *opts;
 };
-/* 0 on success, -1 when the line is malformed. Unescapes \040 and kin. */
+/* md_mountinfo_parse, seen as a cg_mount: 0, or -1 when malformed. */
 int cg_parse_mountinfo_line(char *line, struct cg_mount *m);
 /* Controllers named by v1 super options ("rw,cpu,cpuacct" -> cpu, cpuacct;
  * "rw,name=systemd" -> name=systemd). NULL-terminated, caller frees. */

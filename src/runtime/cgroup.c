@@ -7,6 +7,7 @@
  * on many hybrid hosts) is written there. */
 #include "cgroup-internal.h"
 #include "../util/cleanup.h"
+#include "../util/mountinfo.h"
 #include "../util/util.h"
 
 #include <dirent.h>
@@ -257,63 +258,24 @@ char *cgroup_path_for(const char *cgroups_path, const char *id)
 	return TAKE_PTR(out);
 }
 
-static bool is_octal(char c)
+/* The cgroup view of a mountinfo line; kept for the unit tests, which
+ * build cg_mount tables by hand. */
+static void cg_mount_of(const struct md_mountinfo *mi, struct cg_mount *m)
 {
-	return c >= '0' && c <= '7';
+	m->root = mi->root;
+	m->point = mi->point;
+	m->dev = mi->dev;
+	m->fstype = mi->fstype;
+	m->opts = mi->super;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static char *unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	while (*r) {
-		if (r[0] == '\\' && is_octal(r[1]) && is_octal(r[2]) && is_octal(r[3])) {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return s;
-}
-
-static char *next_field(char **s)
-{
-	char *f = *s, *end;
-
-	if (!f)
-		return NULL;
-	end = strchr(f, ' ');
-	if (end) {
-		*end = '\0';
-		*s = end + 1;
-	} else {
-		*s = NULL;
-	}
-	return f;
-}
-
-/* "36 25 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory" */
 int cg_parse_mountinfo_line(char *line, struct cg_mount *m)
 {
-	char *s = line, *f[6], *sep, *source;
+	struct md_mountinfo mi;
 
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
-		if (!(f[i] = next_field(&s)))
-			return -1;
-	do /* optional fields end with "-" */
-		sep = next_field(&s);
-	while (sep && strcmp(sep, "-") != 0);
-	m->fstype = next_field(&s);
-	source = next_field(&s);
-	m->opts = next_field(&s);
-	if (!sep || !m->fstype || !source || !m->opts)
+	if (md_mountinfo_parse(line, &mi) < 0)
 		return -1;
-	m->dev = f[2];
-	m->root = unescape(f[3]);
-	m->point = unescape(f[4]);
+	cg_mount_of(&mi, m);
 	return 0;
 }
 
@@ -517,20 +479,18 @@ static struct cg_hier *find_hier(struct cgroup *cg, const char *v1, const char *
 /* The cgroup mounts of /proc/self/mountinfo, split in place inside *buf. */
 static int load_mounts(char **buf, struct cg_mount **out, size_t *n, md_error *err)
 {
-	char *save = NULL;
+	cleanup_free struct md_mountinfo *mi = NULL;
+	size_t nmi;
 
 	*out = NULL;
 	*n = 0;
-	if (md_read_file("/proc/self/mountinfo", buf, NULL, err) < 0)
+	if (md_mountinfo_read(&mi, &nmi, buf, err) < 0)
 		return -1;
-	for (char *l = strtok_r(*buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		struct cg_mount m;
-
-		if (cg_parse_mountinfo_line(l, &m) < 0 ||
-		    (strcmp(m.fstype, "cgroup") != 0 && strcmp(m.fstype, "cgroup2") != 0))
+	for (size_t i = 0; i < nmi; i++) {
+		if (strcmp(mi[i].fstype, "cgroup") != 0 && strcmp(mi[i].fstype, "cgroup2") != 0)
 			continue;
-		*out = xrealloc(*out, (*n + 1) * sizeof(m));
-		(*out)[(*n)++] = m;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		cg_mount_of(&mi[i], &(*out)[(*n)++]);
 	}
 	return 0;
 }

@@ -71,7 +71,7 @@ static bool has_word(const char *list, const char *word, size_t wl)
 }
 
 /* The hierarchy of a line holds all its controllers. */
-static bool same_hierarchy(const struct mountinfo *mi, const struct cg_line *l)
+static bool same_hierarchy(const struct md_mountinfo *mi, const struct cg_line *l)
 {
 	const char *p = l->controllers;
 
@@ -91,7 +91,7 @@ static bool same_hierarchy(const struct mountinfo *mi, const struct cg_line *l)
 
 /* Where our cgroup dir is under this mount ("" when it is the mount's
  * root); NULL when the mount does not reach it. */
-static const char *rel_path(const struct mountinfo *mi, const char *path)
+static const char *rel_path(const struct md_mountinfo *mi, const char *path)
 {
 	size_t l = strlen(mi->root);
 
@@ -104,10 +104,11 @@ static const char *rel_path(const struct mountinfo *mi, const char *path)
 
 /* The host's mount of a hierarchy; the one under /sys/fs/cgroup first.
  * Without a cgroup namespace, it must reach our cgroup, to bind it. */
-static const struct mountinfo *find_mount(const struct cg_plan *pl, const struct mountinfo *mi,
-					  size_t n, const struct cg_line *l)
+static const struct md_mountinfo *find_mount(const struct cg_plan *pl,
+					     const struct md_mountinfo *mi, size_t n,
+					     const struct cg_line *l)
 {
-	const struct mountinfo *found = NULL;
+	const struct md_mountinfo *found = NULL;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!same_hierarchy(&mi[i], l) || (!pl->cgns && !rel_path(&mi[i], l->path)))
@@ -119,7 +120,7 @@ static const struct mountinfo *find_mount(const struct cg_plan *pl, const struct
 }
 
 static int mount_hier(const struct cg_plan *pl, const char *dest, const struct cg_line *l,
-		      const struct mountinfo *mi, md_error *err)
+		      const struct md_mountinfo *mi, md_error *err)
 {
 	cleanup_close int fd = md_open_in_root(pl->cx->rootfd, dest, O_PATH, MD_CREATE_DIR, err);
 	cleanup_close int top = -1;
@@ -163,7 +164,7 @@ static int link_comounted(int dirfd, const char *name, md_error *err)
 
 static int mount_v1_tree(const struct cg_plan *pl, const char *dest,
 			 const struct cg_line *lines, size_t nl,
-			 const struct mountinfo *mi, size_t nm, md_error *err)
+			 const struct md_mountinfo *mi, size_t nm, md_error *err)
 {
 	cleanup_close int tfd = md_open_in_root(pl->cx->rootfd, dest, O_PATH, MD_CREATE_DIR, err);
 	cleanup_close int dir = -1;
@@ -176,7 +177,7 @@ static int mount_v1_tree(const struct cg_plan *pl, const char *dest,
 	if (dir < 0)
 		return -1;
 	for (size_t i = 0; i < nl; i++) {
-		const struct mountinfo *h = find_mount(pl, mi, nm, &lines[i]);
+		const struct md_mountinfo *h = find_mount(pl, mi, nm, &lines[i]);
 		const char *name = h ? strrchr(h->point, '/') + 1 : NULL;
 		cleanup_free char *sub = NULL;
 
@@ -197,17 +198,17 @@ int mount_cgroup(const struct mount_ctx *cx, const struct spec_mount *m, md_erro
 {
 	cleanup_free char *cgbuf = NULL, *mibuf = NULL;
 	cleanup_free struct cg_line *lines = NULL;
-	cleanup_free struct mountinfo *mi = NULL;
+	cleanup_free struct md_mountinfo *mi = NULL;
 	struct cg_plan pl = { .cx = cx, .m = m };
 	size_t nl, nm;
 
 	pl.cgns = spec_find_namespace(cx->spec, CLONE_NEWCGROUP) != NULL;
 	pl.ro = !(m->clear & MS_RDONLY);
 	pl.flags = CG_FLAGS | (pl.ro ? MS_RDONLY : 0);
-	if (read_own(&lines, &nl, &cgbuf, err) < 0 || mountinfo_read(&mi, &nm, &mibuf, err) < 0)
+	if (read_own(&lines, &nl, &cgbuf, err) < 0 || md_mountinfo_read(&mi, &nm, &mibuf, err) < 0)
 		return -1;
 	if (nl == 1 && !*lines[0].controllers) {
-		const struct mountinfo *h = find_mount(&pl, mi, nm, &lines[0]);
+		const struct md_mountinfo *h = find_mount(&pl, mi, nm, &lines[0]);
 
 		if (!h)
 			return md_error_set(err, ENOENT, "no cgroup2 mount on the host");

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "../util/mountinfo.h"
 #include "spec.h"
 
 struct mount_ctx {
@@ -43,13 +44,6 @@ bool fd_is_fs(int fd, long magic);
  * modes, owners and times: files, directories, symlinks, device nodes and
  * fifos (cp -a without hard links and xattrs). For tmpcopyup. */
 int copy_tree(int srcdir, int dstdir, md_error *err);
-
-/* One line of /proc/self/mountinfo, split in place (escapes undone). */
-struct mountinfo {
-	char *root, *point, *optional, *fstype, *source, *super;
-};
-/* Read and split /proc/self/mountinfo; *buf owns the strings. */
-int mountinfo_read(struct mountinfo **out, size_t *n, char **buf, md_error *err);
 
 /* The spec's "cgroup" mount: the container's own cgroups, read-only unless
  * the options say "rw". */

@@ -1,4 +1,4 @@
-/* Helpers for mounts.c: mounting onto fds, flags of a mount, mountinfo,
+/* Helpers for mounts.c: mounting onto fds, flags of a mount,
  * and the tree copy behind tmpcopyup. */
 #include "mounts-internal.h"
 #include "../util/cleanup.h"
@@ -106,80 +106,6 @@ bool fd_is_fs(int fd, long magic)
 	struct statfs sf;
 
 	return fstatfs(fd, &sf) == 0 && (long)sf.f_type == magic;
-}
-
-/* ---- /proc/self/mountinfo ---- */
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-static char empty[] = "";
-
-/* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue" */
-static int split_line(char *line, struct mountinfo *m)
-{
-	char *f[6], *save = NULL, *dash;
-
-	dash = strstr(line, " - ");
-	if (!dash)
-		return -1;
-	*dash = '\0';
-	for (int i = 0; i < 6; i++) {
-		f[i] = strtok_r(i ? NULL : line, " ", &save);
-		if (!f[i])
-			return -1;
-	}
-	m->root = f[3];
-	m->point = f[4];
-	m->optional = save ? save : empty; /* "shared:1 master:2", or "" */
-	/* After the separator: fstype, source, super options. */
-	save = NULL;
-	m->fstype = strtok_r(dash + 3, " ", &save);
-	m->source = strtok_r(NULL, " ", &save);
-	m->super = strtok_r(NULL, " ", &save);
-	if (!m->fstype || !m->source)
-		return -1;
-	if (!m->super)
-		m->super = empty;
-	unescape(m->root);
-	unescape(m->point);
-	unescape(m->source);
-	return 0;
-}
-
-int mountinfo_read(struct mountinfo **out, size_t *n, char **buf, md_error *err)
-{
-	struct mountinfo *v = NULL;
-	size_t cnt = 0;
-	char *save = NULL;
-
-	if (md_read_file("/proc/self/mountinfo", buf, NULL, err) < 0)
-		return -1;
-	for (char *l = strtok_r(*buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		struct mountinfo m;
-
-		if (split_line(l, &m) < 0)
-			continue;
-		v = xrealloc(v, (cnt + 1) * sizeof(*v));
-		v[cnt++] = m;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
 }
 
 /* ---- tmpcopyup ---- */

@@ -405,11 +405,11 @@ static int dev_finish(const struct mount_ctx *cx, const struct spec_mount *m, md
 static int parent_private(const char *root, md_error *err)
 {
 	cleanup_free char *buf = NULL;
-	cleanup_free struct mountinfo *mi = NULL;
-	const struct mountinfo *best = NULL;
+	cleanup_free struct md_mountinfo *mi = NULL;
+	const struct md_mountinfo *best = NULL;
 	size_t n, blen = 0;
 
-	if (mountinfo_read(&mi, &n, &buf, err) < 0)
+	if (md_mountinfo_read(&mi, &n, &buf, err) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(mi[i].point);
