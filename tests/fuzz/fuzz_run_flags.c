@@ -1,14 +1,14 @@
 /* libFuzzer target for `mydocker run`'s flags (parse_run in
- * src/cli/docker/run.c): getopt, the values (sizes, --cpus, --cap-add
- * names, -u against the host's /etc/passwd) and Docker's checks of them.
+ * src/cli/docker/run.c): getopt, the values (sizes, --cpus), then the
+ * engine's checks that engine_run makes first (engine_run_check: --cap-add
+ * names, -u against the host's /etc/passwd, Docker's limits).
  *
  *   make fuzz && build-fuzz/fuzz_run_flags tests/fuzz/corpus/run_flags
  *
  * The input is the arguments after `run`, separated by NUL bytes. parse_run
  * is static, so this file includes run.c (and links the rest from the fuzz
  * archive, whose run.o is then never pulled in). The cleanup below is
- * cmd_run's: a field added to struct run_opts must be freed here too, or
- * LeakSanitizer says so. */
+ * cmd_run's (run_opts_free). */
 #include "cli/docker/run.c"
 #include "fuzz-util.h"
 
@@ -49,8 +49,6 @@ static void check_request(const struct run_request *r)
 		abort();
 	if (r->cpu_quota.set && (r->cpu_quota.v <= 0 || !r->cpu_period.set))
 		abort();
-	if (r->has_user && r->n_additional_gids && !r->additional_gids)
-		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,15 +72,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	md_error_clear(&err);
 	r = parse_run(&o, argc, argv, &err);
 	if (r == 0)
-		check_request(&o.req);
+		r = engine_run_check(&o.req, &err);
+	if (r == 0)
+		check_request(&o.req.config);
 	else if (r < 0 && !err.msg[0])
 		abort(); /* a failure says why */
 
-	md_strv_free(o.env);
-	md_strv_free(o.cap_add);
-	md_strv_free(o.cap_drop);
-	free(o.seccomp_text);
-	users_free(&o.resolved);
+	run_opts_free(&o);
 	free(text);
 	return 0;
 }

@@ -5,7 +5,7 @@
  *
  * The input is "USER[:GROUP]\0PASSWD\0GROUP": the -u value, then the two
  * files' text. A part that is missing is a missing file (NULL). */
-#include "engine/users.h"
+#include "engine/containers/users.h"
 #include "fuzz-util.h"
 
 /* The rule users.c applies to ids: all digits, at most UINT32_MAX. */

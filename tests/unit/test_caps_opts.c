@@ -1,7 +1,7 @@
 /* --cap-add / --cap-drop: names, ALL, the order of adds and drops, errors. */
 #include "unit.h"
 
-#include "engine/runconfig.h"
+#include "engine/containers/runconfig.h"
 
 #include <linux/capability.h>
 #include <stdint.h>

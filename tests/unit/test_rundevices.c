@@ -1,7 +1,7 @@
 /* rundevices.c: --device and --device-cgroup-rule as Docker reads them,
  * and the rules `mydocker run` puts in the config. */
 #include "unit.h"
-#include "engine/rundevices.h"
+#include "engine/containers/rundevices.h"
 #include "runtime/cgroup-devices.h"
 #include "runtime/spec.h"
 #include "util/util.h"

@@ -5,7 +5,7 @@
  * there. Profiles are written with ' for ". */
 #include "unit.h"
 
-#include "engine/runconfig.h"
+#include "engine/containers/runconfig.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec.h"
 #include "util/cleanup.h"

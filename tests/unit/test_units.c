@@ -2,7 +2,7 @@
 #include "unit.h"
 
 #include "cli/common/units.h"
-#include "engine/runconfig.h"
+#include "engine/containers/runconfig.h"
 #include "runtime/spec.h"
 #include "util/util.h"
 

@@ -1,7 +1,7 @@
 /* -u USER[:GROUP] from passwd/group text, without NSS. */
 #include "unit.h"
 
-#include "engine/users.h"
+#include "engine/containers/users.h"
 
 static const char passwd[] =
 	"root:x:0:0:root:/root:/bin/sh\n"

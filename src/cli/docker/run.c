@@ -1,20 +1,14 @@
-/* mydocker run: flags -> run_request -> OCI config -> runtime core. */
+/* mydocker run: flags -> engine_run_request -> the engine (engine_run). */
 #include "commands.h"
 #include "cli/common/units.h"
-#include "engine/runconfig.h"
-#include "engine/store.h"
-#include "engine/users.h"
-#include "runtime/container.h"
-#include "runtime/supervise.h"
+#include "engine/containers/run.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define CPU_PERIOD_US 100000
@@ -53,14 +47,12 @@ static const char run_usage[] =
 	"      --help                print this help\n";
 
 struct run_opts {
-	struct run_request req;
+	struct engine_run_request req;
 	bool interactive;
 	char **env;
 	char **cap_add, **cap_drop;
 	char **devices, **device_rules;
 	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
-	const char *user;   /* -u as given */
-	struct run_user resolved;
 };
 
 enum {
@@ -154,21 +146,23 @@ static int set_security_opt(struct run_opts *o, const char *arg, md_error *err)
 	if (!md_str_has_prefix(arg, "seccomp=") && !md_str_has_prefix(arg, "seccomp:"))
 		return md_error_set(err, 0, "invalid --security-opt `%s`: only seccomp=unconfined "
 				    "or seccomp=FILE are supported", arg);
+	struct run_request *r = &o->req.config;
+
 	free(o->seccomp_text);
 	o->seccomp_text = NULL;
-	o->req.seccomp_profile = NULL;
-	o->req.seccomp_unconfined = strcmp(v, "unconfined") == 0;
-	if (o->req.seccomp_unconfined || strcmp(v, "builtin") == 0)
+	r->seccomp_profile = NULL;
+	r->seccomp_unconfined = strcmp(v, "unconfined") == 0;
+	if (r->seccomp_unconfined || strcmp(v, "builtin") == 0)
 		return 0;
 	if (md_read_file(v, &o->seccomp_text, NULL, err) < 0)
 		return md_error_prefix(err, "opening seccomp profile (%s) failed", v);
-	o->req.seccomp_profile = o->seccomp_text;
+	r->seccomp_profile = o->seccomp_text;
 	return 0;
 }
 
 static int parse_flag(struct run_opts *o, int c, md_error *err)
 {
-	struct run_request *r = &o->req;
+	struct run_request *r = &o->req.config;
 
 	switch (c) {
 	case 'i': o->interactive = true; return 0;
@@ -176,7 +170,7 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case 'e': return add_env(o, optarg, err);
 	case 'h': r->hostname = optarg; return 0;
 	case 'w': return set_workdir(r, optarg, err);
-	case 'u': o->user = optarg; return 0;
+	case 'u': o->req.user = optarg; return 0;
 	case 'm': return set_i64(&r->memory, optarg, true, err);
 	case OPT_MEMORY_SWAP: return set_i64(&r->memory_swap, optarg, true, err);
 	case OPT_CPUS: return set_cpus(r, optarg, err);
@@ -196,51 +190,10 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	}
 }
 
-/* Docker's own checks of the limits, before anything is made. */
-static int check_limits(const struct run_request *r, md_error *err)
-{
-	if (r->memory.set && r->memory.v < 6 * 1024 * 1024)
-		return md_error_set(err, 0, "Minimum memory limit allowed is 6MB");
-	if (r->memory_swap.set && r->memory_swap.v != -1) {
-		if (!r->memory.set)
-			return md_error_set(err, 0, "You should always set the Memory limit "
-					    "when using Memoryswap limit");
-		if (r->memory_swap.v < r->memory.v)
-			return md_error_set(err, 0, "Minimum memoryswap limit should be larger "
-					    "than memory limit");
-	}
-	if (r->cpu_shares.set && r->cpu_shares.v < 0)
-		return md_error_set(err, 0, "invalid --cpu-shares %lld", (long long)r->cpu_shares.v);
-	return 0;
-}
-
-/* --cap-add and --cap-drop names, before anything is made. */
-static int check_caps(const struct run_request *r, md_error *err)
-{
-	uint64_t caps;
-
-	return runconfig_caps(r, runconfig_caps_available(), &caps, err);
-}
-
-/* -u: from the container root's own files, never through NSS. */
-static int resolve_user(struct run_opts *o, md_error *err)
-{
-	struct run_request *r = &o->req;
-
-	if (users_resolve_in(r->rootfs, o->user, &o->resolved, err) < 0)
-		return -1;
-	r->has_user = true;
-	r->uid = o->resolved.uid;
-	r->gid = o->resolved.gid;
-	r->additional_gids = o->resolved.groups;
-	r->n_additional_gids = o->resolved.n_groups;
-	r->home = o->resolved.home;
-	return 0;
-}
-
 static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 {
-	int c, r;
+	struct run_request *r = &o->req.config;
+	int c, ret;
 
 	optind = 1;
 	opterr = 0;
@@ -250,9 +203,9 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 					    argv[optind - 1]);
 		if (c == ':')
 			return md_error_set(err, 0, "flag needs an argument: `%s`", argv[optind - 1]);
-		r = parse_flag(o, c, err);
-		if (r != 0)
-			return r;
+		ret = parse_flag(o, c, err);
+		if (ret != 0)
+			return ret;
 	}
 	if (optind >= argc)
 		return md_error_set(err, 0, "\"mydocker run\" requires at least 1 argument.\n"
@@ -260,118 +213,52 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 	if (argv[optind][0] != '/')
 		return md_error_set(err, 0, "`%s`: images are not supported yet; give the "
 				    "absolute path of a host command", argv[optind]);
-	o->req.args = argv + optind;
-	o->req.env = o->env;
-	o->req.cap_add = o->cap_add;
-	o->req.cap_drop = o->cap_drop;
-	o->req.devices = o->devices;
-	o->req.device_cgroup_rules = o->device_rules;
-	o->req.rootfs = "/";
-	if (o->user && resolve_user(o, err) < 0)
-		return -1;
-	if (check_caps(&o->req, err) < 0)
-		return -1;
-	return check_limits(&o->req, err);
+	r->args = argv + optind;
+	r->env = o->env;
+	r->cap_add = o->cap_add;
+	r->cap_drop = o->cap_drop;
+	r->devices = o->devices;
+	r->device_cgroup_rules = o->device_rules;
+	r->rootfs = "/";
+	return 0;
 }
 
-static void fill_console_size(struct run_request *r, int tty_fd)
+/* The container's stdio is ours; a terminal, ours too (raw mode, size). */
+static void set_io(struct run_opts *o, struct cli_log *log)
 {
-	struct winsize ws;
-
-	if (r->tty && tty_fd >= 0 && ioctl(tty_fd, TIOCGWINSZ, &ws) == 0) {
-		r->console_rows = ws.ws_row;
-		r->console_cols = ws.ws_col;
-	}
+	o->req.in_fd = o->interactive ? 0 : -1;
+	o->req.out_fd = 1;
+	o->req.err_fd = 2;
+	o->req.tty_fd = isatty(0) ? 0 : (isatty(1) ? 1 : -1);
+	o->req.log = cli_log_sink;
+	o->req.log_ctx = log;
 }
 
-static int make_spec(const struct run_request *r, struct spec **out, md_error *err)
+static void run_opts_free(struct run_opts *o)
 {
-	json_object *cfg = NULL;
-	int ret;
-
-	if (runconfig_build(r, &cfg, err) < 0)
-		return -1;
-	ret = spec_from_json(cfg, out, err);
-	json_object_put(cfg);
-	return ret;
-}
-
-static void report_oom(struct cli_log *log, struct rt_container *c)
-{
-	long kills = 0;
-
-	if (cgroup_oom_kills(c->cgroup, &kills, NULL) == 0 && kills > 0)
-		cli_logf(log, RT_LOG_ERROR, "container %.12s: killed by the OOM killer "
-			 "(memory limit reached)", c->id);
-}
-
-/* Create, start and supervise; returns the container's exit status. */
-static int run_container(struct cli_log *log, const struct run_opts *o,
-			 const struct spec *spec, md_error *err)
-{
-	int tty_fd = isatty(0) ? 0 : (isatty(1) ? 1 : -1);
-	struct rt_create_opts co = {
-		.id = o->req.id,
-		.stdio = { o->interactive ? 0 : -1, 1, 2 },
-		.seccomp_cache_dir = MD_SECCOMP_CACHE_DIR,
-		.log = cli_log_sink, .log_ctx = log,
-	};
-	struct rt_supervise_opts so = { .in_fd = o->interactive ? 0 : -1, .out_fd = 1,
-					.tty_fd = tty_fd };
-	struct rt_supervisor sup;
-	struct rt_container *c = NULL;
-	int status = -1;
-
-	if (rt_supervisor_init(&sup, err) < 0)
-		goto out;
-	if (rt_create(spec, &co, &c, err) < 0)
-		goto out;
-	if (rt_start(c, err) == 0 && rt_supervise(&sup, c, &so, err) == 0) {
-		status = rt_exit_code(c->wait_status);
-		report_oom(log, c);
-	}
-out:
-	rt_supervisor_fini(&sup);
-	if (c) {
-		md_error derr;
-		if (rt_destroy(c, &derr) < 0 && status >= 0)
-			cli_fail(log, &derr);
-		rt_container_free(c);
-	}
-	return status;
+	md_strv_free(o->env);
+	md_strv_free(o->cap_add);
+	md_strv_free(o->cap_drop);
+	md_strv_free(o->devices);
+	md_strv_free(o->device_rules);
+	free(o->seccomp_text);
 }
 
 int cmd_run(struct cli_log *log, int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	struct store_entry entry = { .lock_fd = -1 };
-	struct spec *spec = NULL;
+	struct engine_run_result res;
 	md_error err;
-	int r, status = -1;
+	int r;
 
 	md_error_clear(&err);
 	r = parse_run(&o, argc, argv, &err);
-	if (r > 0)
-		return 0;
+	if (r == 0) {
+		set_io(&o, log);
+		r = engine_run(&o.req, &res, &err);
+	}
+	run_opts_free(&o);
 	if (r < 0)
-		goto fail;
-	if (store_sweep(&err) < 0)
-		cli_fail(log, &err); /* a stale leftover must not stop a new run */
-	if (store_claim(&entry, &err) < 0)
-		goto fail;
-	o.req.id = entry.id;
-	fill_console_size(&o.req, isatty(0) ? 0 : 1);
-	if (make_spec(&o.req, &spec, &err) == 0)
-		status = run_container(log, &o, spec, &err);
-	store_release(&entry);
-	spec_free(spec);
-fail:
-	md_strv_free(o.env);
-	md_strv_free(o.cap_add);
-	md_strv_free(o.cap_drop);
-	md_strv_free(o.devices);
-	md_strv_free(o.device_rules);
-	free(o.seccomp_text);
-	users_free(&o.resolved);
-	return status >= 0 ? status : cli_fail(log, &err);
+		return cli_fail(log, &err);
+	return r > 0 ? 0 : res.exit_status;
 }

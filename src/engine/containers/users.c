@@ -1,4 +1,4 @@
-#include "users.h"
+#include "engine/containers/users.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 

@@ -1,4 +1,4 @@
-#include "rundevices.h"
+#include "engine/containers/rundevices.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 

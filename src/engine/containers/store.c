@@ -1,4 +1,5 @@
-#include "store.h"
+#include "engine/containers/store.h"
+#include "engine/paths.h"
 #include "runtime/cgroup.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -11,8 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONTAINERS_DIR MD_STATE_DIR "/containers"
-
 char *store_cgroup_path(const char *id)
 {
 	return cgroup_path_for(NULL, id);
@@ -20,14 +19,14 @@ char *store_cgroup_path(const char *id)
 
 static char *entry_dir(const char *id)
 {
-	return xasprintf("%s/%s", CONTAINERS_DIR, id);
+	return xasprintf("%s/%s", ENGINE_CONTAINERS_DIR, id);
 }
 
 int store_claim(struct store_entry *e, md_error *err)
 {
 	cleanup_free char *dir = NULL, *lock = NULL;
 
-	if (md_mkdir_p(CONTAINERS_DIR, 0700, err) < 0)
+	if (md_mkdir_p(ENGINE_CONTAINERS_DIR, 0700, err) < 0)
 		return -1;
 	if (md_random_hex(e->id, 32, err) < 0)
 		return -1;
@@ -64,7 +63,7 @@ void store_release(struct store_entry *e)
 /* Take the lock of an entry; 1 when its owner is gone, 0 when alive. */
 static int owner_gone(const char *id)
 {
-	cleanup_free char *lock = xasprintf("%s/%s/lock", CONTAINERS_DIR, id);
+	cleanup_free char *lock = xasprintf("%s/%s/lock", ENGINE_CONTAINERS_DIR, id);
 	cleanup_close int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
@@ -89,12 +88,13 @@ static int sweep_one(const char *id, md_error *err)
 
 int store_sweep(md_error *err)
 {
-	DIR *d = opendir(CONTAINERS_DIR);
+	DIR *d = opendir(ENGINE_CONTAINERS_DIR);
 	struct dirent *de;
 	int n = 0;
 
 	if (!d)
-		return errno == ENOENT ? 0 : md_error_set(err, errno, "open %s", CONTAINERS_DIR);
+		return errno == ENOENT ? 0
+				       : md_error_set(err, errno, "open %s", ENGINE_CONTAINERS_DIR);
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !owner_gone(de->d_name))
 			continue;

@@ -1,5 +1,5 @@
-#include "runconfig.h"
-#include "rundevices.h"
+#include "engine/containers/runconfig.h"
+#include "engine/containers/rundevices.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec-default.h"
 #include "util/cleanup.h"

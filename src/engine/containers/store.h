@@ -1,16 +1,13 @@
 /* The engine's record of the containers it runs. Each live container owns
- * a 0700 directory /run/mydocker/containers/ID holding a `lock` file that
- * its mydocker process keeps flock()ed for its whole life. A directory
- * whose lock can be taken has lost its owner (kill -9, crash): the sweep
- * then removes what the owner left, its cgroups included. */
+ * a 0700 directory /run/mydocker/containers/ID (engine/paths.h) holding a
+ * `lock` file that its mydocker process keeps flock()ed for its whole
+ * life. A directory whose lock can be taken has lost its owner (kill -9,
+ * crash): the sweep then removes what the owner left, its cgroups
+ * included. */
 #ifndef MD_STORE_H
 #define MD_STORE_H
 
 #include "util/error.h"
-
-#define MD_STATE_DIR "/run/mydocker"
-/* Compiled seccomp filters, shared by every container (seccomp.h). */
-#define MD_SECCOMP_CACHE_DIR MD_STATE_DIR "/seccomp-cache"
 
 struct store_entry {
 	char id[65];
