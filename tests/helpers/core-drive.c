@@ -1,25 +1,25 @@
 /* A small stand-in for the OCI CLI that drives the runtime core directly,
- * for tests/integration/test_core.sh. Errors go to stderr as one line and
- * the exit status is the error's (125, 126, 127) or the container's.
+ * through the same calls as mydocker-runtime (runtime/runtime.h), for
+ * tests/integration/test_core.sh. Errors go to stderr as one line, warnings
+ * as "core-drive: warning: ..."; the exit status is the error's (125, 126,
+ * 127) or the container's.
  *
- *   core-drive ROOT create ID BUNDLE    detached create (exec.fifo), state saved
- *   core-drive ROOT start ID            rt_start_fifo, then poststart hooks
+ *   core-drive ROOT create ID BUNDLE    detached create (exec.fifo), state saved;
+ *                                       prints the init's pid
+ *   core-drive ROOT start ID            rt_oci_start: the fifo, then poststart hooks
  *   core-drive ROOT state ID            the OCI state JSON
  *   core-drive ROOT status ID           just the status word
  *   core-drive ROOT list                the ids, one a line
  *   core-drive ROOT kill ID SIGNUM
- *   core-drive ROOT delete [-f] ID      kill (with -f), remove cgroup and state,
- *                                       then poststop hooks
+ *   core-drive ROOT delete [-f] ID      kill (with -f), remove cgroup, poststop
+ *                                       hooks, remove state
  *   core-drive ROOT exec [-d] [-t] [-c CWD] ID ARG...
  *                                       the config's process with these args;
  *                                       -d prints the pid and returns at once
  *   core-drive ROOT run ID BUNDLE       foreground: create, start, poststart,
  *                                       wait, destroy, poststop; exit status */
-#include "runtime/container.h"
 #include "runtime/exec.h"
-#include "runtime/hooks.h"
-#include "runtime/spec.h"
-#include "runtime/state.h"
+#include "runtime/runtime.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *root;
+static struct rt_oci rt;
 
 static int fail(const md_error *err)
 {
@@ -41,8 +41,15 @@ static int fail(const md_error *err)
 	return err->status ? err->status : 125;
 }
 
+/* The core's warnings (poststart and poststop hooks that fail). */
+static void warn(void *ctx, enum rt_log_level level, const char *msg)
+{
+	if (level == RT_LOG_WARN)
+		fprintf(stderr, "core-drive: warning: %s\n", msg);
+}
+
 /* Joining a pid namespace must not change where our own children go. */
-static int check_pid_ns_restored(md_error *err)
+static int check_pid_ns_restored(void *ctx, struct rt_container *c, md_error *err)
 {
 	struct stat a, b;
 
@@ -53,126 +60,38 @@ static int check_pid_ns_restored(md_error *err)
 	return 0;
 }
 
-static int load_config(const char *path, char **text, struct spec **spec, md_error *err)
-{
-	if (md_read_file(path, text, NULL, err) < 0)
-		return -1;
-	return spec_from_string(*text, spec, err);
-}
-
-static int saved_spec(const char *id, struct spec **spec, md_error *err)
-{
-	cleanup_free char *path = state_file(root, id, "config.json"), *text = NULL;
-
-	return load_config(path, &text, spec, err);
-}
-
-/* Create failed after the id was claimed: leave nothing behind. */
-static int undo_create(const char *id, md_error *err)
-{
-	int status = fail(err);
-
-	state_delete(root, id, NULL);
-	return status;
-}
-
 static int cmd_create(const char *id, const char *bundle)
 {
-	cleanup_free char *cfg = xasprintf("%s/config.json", bundle), *text = NULL;
-	cleanup_free char *fifo = NULL;
-	cleanup_close int lock = -1;
-	struct rt_create_opts o = { .id = id, .bundle = bundle, .stdio = { 0, 1, 2 } };
+	struct rt_oci_create_opts o = { .bundle = bundle, .created = check_pid_ns_restored };
 	struct rt_container *c = NULL;
-	struct spec *spec = NULL;
 	md_error err;
-	int r;
 
-	if (load_config(cfg, &text, &spec, &err) < 0)
+	if (rt_oci_create(&rt, id, &o, &c, &err) < 0)
 		return fail(&err);
-	if (state_create_dir(root, id, &lock, &err) < 0) {
-		spec_free(spec);
-		return fail(&err);
-	}
-	if (state_save_config(root, id, text, &err) < 0 ||
-	    state_make_fifo(root, id, &fifo, &err) < 0) {
-		spec_free(spec);
-		return undo_create(id, &err);
-	}
-	o.exec_fifo = fifo;
-	r = rt_create(spec, &o, &c, &err);
-	spec_free(spec);
-	if (r < 0)
-		return undo_create(id, &err);
-	if (check_pid_ns_restored(&err) < 0) {
-		rt_destroy(c, NULL);
-		rt_container_free(c);
-		return undo_create(id, &err);
-	}
-	free(c->state->status);
-	c->state->status = xstrdup("created");
-	if (state_save(root, c->state, &err) < 0) {
-		rt_destroy(c, NULL);
-		rt_container_free(c);
-		return undo_create(id, &err);
-	}
 	printf("%d\n", (int)c->pid);
 	rt_container_free(c); /* the init lives on, blocked on the fifo */
 	return 0;
 }
 
-static int poststart(const char *id, struct rt_state *st)
-{
-	struct spec *spec = NULL;
-	json_object *o;
-	md_error err;
-	int r;
-
-	if (saved_spec(id, &spec, &err) < 0)
-		return fail(&err);
-	o = state_oci_json(st, state_status(root, st));
-	r = rt_run_hooks(&spec->hooks, RT_HOOK_POSTSTART, o, &err);
-	json_object_put(o);
-	spec_free(spec);
-	if (r < 0)
-		fprintf(stderr, "core-drive: warning: %s\n", err.msg);
-	return 0;
-}
-
 static int cmd_start(const char *id)
 {
-	cleanup_free char *fifo = state_file(root, id, "exec.fifo");
-	cleanup_close int lock = -1;
-	struct rt_state *st = NULL;
 	md_error err;
-	int r;
 
-	if (state_lock(root, id, &lock, &err) < 0 || state_load(root, id, &st, &err) < 0)
-		return fail(&err);
-	r = rt_start_fifo(fifo, st, &err);
-	if (r == 0) {
-		free(st->status);
-		st->status = xstrdup("running");
-		r = state_save(root, st, &err);
-	}
-	if (r == 0)
-		r = poststart(id, st);
-	else
-		r = fail(&err);
-	state_free(st);
-	return r;
+	return rt_oci_start(&rt, id, &err) < 0 ? fail(&err) : 0;
 }
 
 static int cmd_state(const char *id, bool word)
 {
 	struct rt_state *st = NULL;
+	enum rt_status s;
 	json_object *o;
 	md_error err;
 
-	if (state_load(root, id, &st, &err) < 0)
+	if (rt_oci_state(&rt, id, &st, &s, &err) < 0)
 		return fail(&err);
-	o = state_oci_json(st, state_status(root, st));
+	o = state_oci_json(st, s);
 	if (word)
-		puts(rt_status_name(state_status(root, st)));
+		puts(rt_status_name(s));
 	else
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
@@ -185,7 +104,7 @@ static int cmd_list(void)
 	char **ids = NULL;
 	md_error err;
 
-	if (state_list(root, &ids, &err) < 0)
+	if (state_list(rt.root, &ids, &err) < 0)
 		return fail(&err);
 	for (size_t i = 0; ids[i]; i++)
 		puts(ids[i]);
@@ -195,57 +114,16 @@ static int cmd_list(void)
 
 static int cmd_kill(const char *id, int sig)
 {
-	struct rt_container *c = NULL;
-	struct rt_state *st = NULL;
-	md_error err;
-	int r = -1;
-
-	if (state_load(root, id, &st, &err) == 0 && rt_container_attach(st, &c, &err) == 0)
-		r = rt_signal(c, sig, &err);
-	rt_container_free(c);
-	state_free(st);
-	return r < 0 ? fail(&err) : 0;
-}
-
-static int poststop(const char *id, struct rt_state *st, const struct spec *spec)
-{
-	json_object *o = state_oci_json(st, RT_STATUS_STOPPED);
 	md_error err;
 
-	if (rt_run_hooks(&spec->hooks, RT_HOOK_POSTSTOP, o, &err) < 0)
-		fprintf(stderr, "core-drive: warning: %s\n", err.msg);
-	json_object_put(o);
-	return 0;
+	return rt_oci_kill(&rt, id, sig, false, &err) < 0 ? fail(&err) : 0;
 }
 
 static int cmd_delete(const char *id, bool force)
 {
-	cleanup_close int lock = -1;
-	struct rt_container *c = NULL;
-	struct rt_state *st = NULL;
-	struct spec *spec = NULL;
 	md_error err;
-	int r = -1;
 
-	if (state_lock(root, id, &lock, &err) < 0 || state_load(root, id, &st, &err) < 0)
-		return fail(&err);
-	if (!force && state_status(root, st) != RT_STATUS_STOPPED &&
-	    state_status(root, st) != RT_STATUS_CREATED) {
-		md_error_set(&err, EBUSY, "container `%s` is running", id);
-		goto out;
-	}
-	if (rt_container_attach(st, &c, &err) < 0 || rt_destroy(c, &err) < 0)
-		goto out;
-	if (saved_spec(id, &spec, &err) < 0)
-		goto out;
-	if (state_delete(root, id, &err) < 0)
-		goto out;
-	r = poststop(id, st, spec);
-out:
-	spec_free(spec);
-	rt_container_free(c);
-	state_free(st);
-	return r < 0 ? fail(&err) : 0;
+	return rt_oci_delete(&rt, id, force, &err) < 0 ? fail(&err) : 0;
 }
 
 struct exec_args {
@@ -288,7 +166,8 @@ static int cmd_exec(int argc, char **argv)
 
 	if (exec_parse(argc, argv, &a) < 0)
 		return fprintf(stderr, "core-drive: exec: bad arguments\n"), 2;
-	if (state_load(root, a.id, &st, &err) < 0 || saved_spec(a.id, &spec, &err) < 0)
+	if (rt_oci_state(&rt, a.id, &st, NULL, &err) < 0 ||
+	    rt_oci_config(&rt, a.id, &spec, &err) < 0)
 		goto out;
 	md_strv_free(spec->process->args);
 	spec->process->args = md_strv_dup(a.argv);
@@ -312,33 +191,30 @@ out:
 	return r < 0 ? fail(&err) : r;
 }
 
-/* Foreground, as `mydocker run` uses the core, with the config's hooks. */
+/* Foreground without a state root, as `mydocker run` uses the core, with
+ * the config's hooks. */
 static int cmd_run(const char *id, const char *bundle)
 {
-	cleanup_free char *cfg = xasprintf("%s/config.json", bundle), *text = NULL;
+	cleanup_free char *cfg = xasprintf("%s/config.json", bundle);
 	struct rt_create_opts o = { .id = id, .bundle = bundle, .stdio = { 0, 1, 2 } };
 	struct rt_container *c = NULL;
 	struct spec *spec = NULL;
-	json_object *js;
 	md_error err;
 	int status = -1;
 
-	if (load_config(cfg, &text, &spec, &err) < 0 || rt_create(spec, &o, &c, &err) < 0 ||
-	    check_pid_ns_restored(&err) < 0)
+	if (spec_load_file(cfg, &spec, &err) < 0 || rt_create(spec, &o, &c, &err) < 0 ||
+	    check_pid_ns_restored(NULL, c, &err) < 0)
 		goto out;
 	if (rt_start(c, &err) < 0)
 		goto out;
-	js = state_oci_json(c->state, RT_STATUS_RUNNING);
-	if (rt_run_hooks(&spec->hooks, RT_HOOK_POSTSTART, js, &err) < 0)
-		fprintf(stderr, "core-drive: warning: %s\n", err.msg);
-	json_object_put(js);
+	rt_oci_hooks_warn(&rt, spec, RT_HOOK_POSTSTART, c->state, RT_STATUS_RUNNING);
 	if (rt_wait(c, &err) == 0)
 		status = rt_exit_code(c->wait_status);
 out:
 	if (c) {
 		rt_destroy(c, NULL);
 		if (status >= 0)
-			poststop(id, c->state, spec);
+			rt_oci_hooks_warn(&rt, spec, RT_HOOK_POSTSTOP, c->state, RT_STATUS_STOPPED);
 	}
 	rt_container_free(c);
 	spec_free(spec);
@@ -358,7 +234,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		return usage();
-	root = argv[1];
+	rt = (struct rt_oci){ .root = argv[1], .log = warn };
 	cmd = argv[2];
 	argc -= 3;
 	argv += 3;

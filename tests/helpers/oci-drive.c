@@ -2,8 +2,7 @@
  * it through the core (create, start, wait, destroy) with our stdio.
  * Exits with the container's status, or 125 after printing the error.
  * Usage: oci-drive BUNDLE */
-#include "runtime/container.h"
-#include "runtime/spec.h"
+#include "runtime/runtime.h"
 #include "util/util.h"
 
 #include <stdio.h>

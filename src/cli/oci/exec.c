@@ -208,14 +208,6 @@ static int build_process(struct oci_ctx *ctx, const char *id, const struct exec_
 	return r;
 }
 
-/* The config create saved: its seccomp filter applies to the process. */
-static int load_config(struct oci_ctx *ctx, const char *id, struct spec **out, md_error *err)
-{
-	cleanup_free char *path = state_file(ctx->root, id, "config.json");
-
-	return spec_load_file(path, out, err);
-}
-
 static int hand_out(const struct exec_opts *o, struct rt_container *c, md_error *err)
 {
 	if (o->console_socket && c->console_master >= 0) {
@@ -240,11 +232,13 @@ static int run_exec(struct oci_ctx *ctx, const char *id, const struct exec_opts 
 	struct rt_container *c = NULL;
 	struct rt_state *st = NULL;
 	struct spec *config = NULL;
+	struct rt_oci rt = oci_rt(ctx);
 	int status = -1;
 
+	/* The config create saved: its seccomp filter applies to the process. */
 	if (oci_check_preserve_fds(o->preserve_fds, err) < 0 ||
-	    oci_load_state(ctx, id, &st, err) < 0 || build_process(ctx, id, o, args, &p, err) < 0 ||
-	    load_config(ctx, id, &config, err) < 0)
+	    rt_oci_state(&rt, id, &st, NULL, err) < 0 ||
+	    build_process(ctx, id, o, args, &p, err) < 0 || rt_oci_config(&rt, id, &config, err) < 0)
 		goto out;
 	eo.config = config;
 	if (p->terminal && o->detach && !o->console_socket) {

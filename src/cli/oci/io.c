@@ -1,18 +1,22 @@
-/* What the OCI verbs share: the console socket, pid files, the saved
- * config, failure reporting. */
+/* What the OCI verbs share: the core's context, the console socket, pid
+ * files, failure reporting. */
 #include "oci-internal.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+struct rt_oci oci_rt(struct oci_ctx *ctx)
+{
+	return (struct rt_oci){ .root = ctx->root, .systemd_cgroup = ctx->systemd_cgroup,
+				.log = cli_log_sink, .log_ctx = &ctx->log };
+}
 
 int oci_fail(struct oci_ctx *ctx, const md_error *err)
 {
@@ -61,67 +65,4 @@ int oci_check_preserve_fds(int n, md_error *err)
 		if (fcntl(fd, F_GETFD) < 0)
 			return md_error_set(err, EBADF, "--preserve-fds=%d: fd %d is not open", n, fd);
 	return 0;
-}
-
-int oci_load_saved_config(struct oci_ctx *ctx, const char *id, struct spec **out,
-			  md_error *err)
-{
-	cleanup_free char *path = state_file(ctx->root, id, "config.json");
-
-	return spec_load_file(path, out, err);
-}
-
-int oci_load_state(struct oci_ctx *ctx, const char *id, struct rt_state **st, md_error *err)
-{
-	if (state_check_id(id, err) < 0)
-		return -1;
-	if (state_load(ctx->root, id, st, err) < 0) {
-		if (err->errnum == ENOENT)
-			md_error_set(err, ENOENT, "container %s does not exist", id);
-		return -1;
-	}
-	return 0;
-}
-
-void oci_run_hooks_warn(struct oci_ctx *ctx, const struct spec *spec, enum rt_hook_kind kind,
-			const struct rt_state *st, enum rt_status status)
-{
-	json_object *js;
-	md_error err;
-
-	if (!spec || rt_hook_count(&spec->hooks, kind) == 0)
-		return;
-	js = state_oci_json(st, status);
-	if (rt_run_hooks(&spec->hooks, kind, js, &err) < 0) {
-		char buf[1536];
-		cli_logf(&ctx->log, RT_LOG_WARN, "%s", md_error_text(&err, buf, sizeof(buf)));
-	}
-	json_object_put(js);
-}
-
-char *oci_abs_bundle(const char *bundle, md_error *err)
-{
-	char buf[PATH_MAX];
-
-	if (!realpath(bundle ? bundle : ".", buf)) {
-		md_error_set(err, errno, "bundle `%s`", bundle ? bundle : ".");
-		return NULL;
-	}
-	return xstrdup(buf);
-}
-
-int oci_open_one(struct oci_ctx *ctx, const struct oci_flags *f, int argc, char **argv,
-		 int *lock_fd, struct rt_state **st, md_error *err)
-{
-	const char *id;
-	int r = oci_parse_id(f, argc, argv, &id, err);
-
-	if (r)
-		return r;
-	if (lock_fd && state_lock(ctx->root, id, lock_fd, err) < 0) {
-		if (err->errnum == ENOENT)
-			md_error_set(err, ENOENT, "container %s does not exist", id);
-		return -1;
-	}
-	return oci_load_state(ctx, id, st, err);
 }

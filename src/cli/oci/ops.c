@@ -19,9 +19,12 @@ static const struct option help_only[] = {
 static int open_live(struct oci_ctx *ctx, const char *id, struct rt_state **st,
 		     struct cgroup **cg, md_error *err)
 {
-	if (oci_load_state(ctx, id, st, err) < 0)
+	struct rt_oci rt = oci_rt(ctx);
+	enum rt_status s;
+
+	if (rt_oci_state(&rt, id, st, &s, err) < 0)
 		return -1;
-	if (state_status(ctx->root, *st) == RT_STATUS_STOPPED)
+	if (s == RT_STATUS_STOPPED)
 		return md_error_set(err, ESRCH, "container not running");
 	return cgroup_open((*st)->cgroup_path, cg, err);
 }
@@ -129,27 +132,15 @@ static int freeze_verb(struct oci_ctx *ctx, int argc, char **argv, bool frozen)
 	struct oci_flags f = { .usage = frozen ? "Usage: mydocker-runtime pause ID\n"
 					       : "Usage: mydocker-runtime resume ID\n",
 			       .options = help_only, .shortopts = "h" };
-	struct rt_state *st = NULL;
-	struct cgroup *cg = NULL;
-	cleanup_close int lock = -1;
+	struct rt_oci rt = oci_rt(ctx);
+	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_open_one(ctx, &f, argc, argv, &lock, &st, &err);
-	if (r == 0 && state_status(ctx->root, st) == RT_STATUS_STOPPED)
-		r = md_error_set(&err, ESRCH, "container not running");
+	r = oci_parse_id(&f, argc, argv, &id, &err);
 	if (r == 0)
-		r = cgroup_open(st->cgroup_path, &cg, &err);
-	if (r == 0)
-		r = cgroup_freeze(cg, frozen, &err);
-	if (r == 0) {
-		free(st->status);
-		st->status = xstrdup(frozen ? "paused" : "running");
-		r = state_save(ctx->root, st, &err);
-	}
-	cgroup_free(cg);
-	state_free(st);
+		r = rt_oci_freeze(&rt, id, frozen, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
 	return 0;
@@ -248,6 +239,7 @@ int oci_update(struct oci_ctx *ctx, int argc, char **argv)
 					"[--memory N --cpu-shares N ...] ID\n",
 			       .options = opts, .shortopts = "r:h", .on_flag = update_flag, .self = &o };
 	struct spec_resources file_res = { 0 };
+	struct rt_oci rt = oci_rt(ctx);
 	struct rt_state *st = NULL;
 	struct cgroup *cg = NULL;
 	cleanup_close int lock = -1;
@@ -262,7 +254,7 @@ int oci_update(struct oci_ctx *ctx, int argc, char **argv)
 	if (r == 0 && o.resources_file)
 		r = read_resources(o.resources_file, &file_res, &err);
 	if (r == 0)
-		r = state_lock(ctx->root, id, &lock, &err);
+		r = rt_oci_lock(&rt, id, &lock, &err);
 	if (r == 0)
 		r = open_live(ctx, id, &st, &cg, &err);
 	/* A file first, then the discrete flags on top, as runc does. */

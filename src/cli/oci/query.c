@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define JSON_OUT (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | \
@@ -20,16 +19,21 @@ int oci_state(struct oci_ctx *ctx, int argc, char **argv)
 {
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime state ID\n",
 			       .options = help_only, .shortopts = "h" };
+	struct rt_oci rt = oci_rt(ctx);
 	struct rt_state *st = NULL;
+	enum rt_status s;
 	json_object *js;
+	const char *id;
 	md_error err;
 	int r;
 
 	md_error_clear(&err);
-	r = oci_open_one(ctx, &f, argc, argv, NULL, &st, &err);
+	r = oci_parse_id(&f, argc, argv, &id, &err);
+	if (r == 0)
+		r = rt_oci_state(&rt, id, &st, &s, &err);
 	if (r)
 		return r > 0 ? 0 : oci_fail(ctx, &err);
-	js = state_oci_json(st, state_status(ctx->root, st));
+	js = state_oci_json(st, s);
 	puts(json_object_to_json_string_ext(js, JSON_OUT));
 	json_object_put(js);
 	state_free(st);
@@ -114,31 +118,6 @@ static int kill_flag(void *self, int c, const char *arg, md_error *err)
 	return 0;
 }
 
-static int kill_container(struct oci_ctx *ctx, const struct rt_state *st, int sig, bool all,
-			  md_error *err)
-{
-	enum rt_status s = state_status(ctx->root, st);
-	cleanup_close int pidfd = -1;
-
-	if (s == RT_STATUS_STOPPED)
-		return md_error_set(err, ESRCH, "container not running");
-	if (all) {
-		struct cgroup *cg = NULL;
-		int r;
-
-		if (cgroup_open(st->cgroup_path, &cg, err) < 0)
-			return -1;
-		r = cgroup_kill(cg, sig, err);
-		cgroup_free(cg);
-		return r;
-	}
-	if (rt_open_init(st, &pidfd, err) < 0)
-		return -1;
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		return md_error_set(err, errno, "send signal %d to the container's init", sig);
-	return 0;
-}
-
 int oci_kill(struct oci_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -147,7 +126,7 @@ int oci_kill(struct oci_ctx *ctx, int argc, char **argv)
 	bool all = false;
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime kill [--all] ID [SIGNAL]\n",
 			       .options = opts, .shortopts = "ah", .on_flag = kill_flag, .self = &all };
-	struct rt_state *st = NULL;
+	struct rt_oci rt = oci_rt(ctx);
 	int r, sig = SIGTERM;
 	md_error err;
 
@@ -163,9 +142,6 @@ int oci_kill(struct oci_ctx *ctx, int argc, char **argv)
 		md_error_set(&err, EINVAL, "kill: unknown signal `%s`", argv[optind + 1]);
 		return oci_fail(ctx, &err);
 	}
-	if (oci_load_state(ctx, argv[optind], &st, &err) < 0)
-		return oci_fail(ctx, &err);
-	r = kill_container(ctx, st, sig, all, &err);
-	state_free(st);
+	r = rt_oci_kill(&rt, argv[optind], sig, all, &err);
 	return r < 0 ? oci_fail(ctx, &err) : 0;
 }
