@@ -1,4 +1,4 @@
-/* libFuzzer target for `mydocker run -u USER[:GROUP]` (src/engine/users.c):
+/* libFuzzer target for `mydocker run -u USER[:GROUP]` (src/engine/containers/users.c):
  * the container's own /etc/passwd and /etc/group, which the image controls.
  *
  *   make fuzz && build-fuzz/fuzz_users tests/fuzz/corpus/users
