@@ -32,8 +32,10 @@ CLIENTS_CMD_TIMEOUT=${CLIENTS_CMD_TIMEOUT:-20} # seconds for one client command
 # capabilities go through the runtime as they would in production).
 PODMAN_EXTRA=${PODMAN_EXTRA-}
 # Root here cannot raise RLIMIT_NOFILE above 20000, and podman asks for
-# 1048576 by default; the cgroups of every container go under /mydocker.
-PODMAN_RUN_OPTS=(--cgroup-parent /mydocker
+# 1048576 by default; the cgroups of every container go under
+# /mydocker/<run prefix>-podman (cgroupfs), where the run's leftover check
+# looks (conmon's in its conmon).
+PODMAN_RUN_OPTS=(--cgroup-parent "/mydocker/$MD_TEST_RUN-podman"
 	--ulimit nofile=20000:20000 --ulimit nproc=32768:32768)
 
 CLIENTS_TMP=""
@@ -99,7 +101,7 @@ clients_setup() {
 	[ -n "$CLIENTS_TMP" ] && return 0
 	clients_runtime
 	clients_require umoci python3
-	CLIENTS_TMP=$(mktemp -d /tmp/mydocker-clients.XXXXXX) || fail "mktemp"
+	CLIENTS_TMP=$(mktemp -d "/tmp/mydocker-clients.$MD_TEST_RUN.XXXXXX") || fail "mktemp"
 	chmod 0700 "$CLIENTS_TMP"
 	trap 'clients_cleanup' EXIT
 	# On the harness's timeout (SIGTERM to the whole process group), clean
@@ -273,7 +275,7 @@ containerd_start() {
 	CTRD_DIR=$d
 	CTRD_SOCK=$d/containerd.sock
 	CTRD_NS=mdtest-$$
-	CTRD_CG=mydocker/ctrd-$$- # + container id: the cgroup of each task
+	CTRD_CG=mydocker/$MD_TEST_RUN-ctrd-$$- # + container id: the cgroup of each task
 	CTRD_IDS=()
 	CTR_BIN=$(type -P ctr)
 	# ctr's --snapshotter for every command (run, images import, snapshots).
@@ -481,12 +483,13 @@ podman_start() {
 # podman with the private setup (bounded in time). $PODMAN is the same as
 # an argv (for ptyrun.py).
 # The cgroup (relative to the hierarchy's root) of podman's container ID:
-# /mydocker/libpod-ID with cgroupfs, a scope in mydocker.slice with systemd.
+# /mydocker/<run>-podman/libpod-ID with cgroupfs, a scope in mydocker.slice
+# with systemd.
 podman_cg() { # id
 	if [ "$PODMAN_CGROUPS" = systemd ]; then
 		echo "mydocker.slice/libpod-$1.scope"
 	else
-		echo "mydocker/libpod-$1"
+		echo "mydocker/$MD_TEST_RUN-podman/libpod-$1"
 	fi
 }
 
@@ -531,11 +534,12 @@ podman_stop() {
 	clients_kill_mentioning "$PODMAN_DIR"
 	# A container podman lost: the runtime (default --root) still has it.
 	for id in $ids; do
-		CLIENTS_CG_MINE+=("mydocker/libpod-$id")
-		clients_cg_exists "mydocker/libpod-$id" &&
+		CLIENTS_CG_MINE+=("$(podman_cg "$id")")
+		clients_cg_exists "$(podman_cg "$id")" &&
 			timeout 2 "$OCI_RUNTIME" delete --force "$id" >/dev/null 2>&1
 	done
-	CLIENTS_CG_SHARED+=(mydocker/conmon)
+	# conmon's cgroup, then the parent (cgroupfs), when empty.
+	CLIENTS_CG_SHARED+=("mydocker/$MD_TEST_RUN-podman/conmon" "mydocker/$MD_TEST_RUN-podman" mydocker/conmon)
 	PODMAN_ON=0
 }
 

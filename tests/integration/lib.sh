@@ -4,6 +4,14 @@
 set -u
 set -o pipefail
 
+# The run's prefix (tests/run sets one per run; docs/testing.md): every
+# cgroup, container id and temporary directory a test makes carries it, so
+# that the run's leftover check finds them and nothing of another run.
+# TCG: the prefix of the tests' cgroups (an OCI bundle NAME gets $TCG-NAME).
+: "${MD_TEST_RUN:=mdt$$x00000}"
+export MD_TEST_RUN
+TCG=/mydocker/$MD_TEST_RUN
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1

@@ -6,7 +6,7 @@ OCI_TMP=""
 
 oci_setup() {
 	[ -x "$MYDOCKER_RUNTIME" ] || skip "needs $MYDOCKER_RUNTIME"
-	OCI_TMP=$(mktemp -d /tmp/md-oci.XXXXXX)
+	OCI_TMP=$(mktemp -d "/tmp/md-oci.$MD_TEST_RUN.XXXXXX")
 	OCI_ROOT=$OCI_TMP/root
 	trap oci_cleanup EXIT
 }
@@ -31,14 +31,15 @@ rt() {
 }
 
 # bundle NAME [python code editing dict c]: a busybox bundle; prints its dir.
+# Its cgroup is $TCG-NAME (the code sees TCG too).
 bundle() {
 	local dir=$OCI_TMP/$1
 	bash "$TOP/bench/make-bundle" "$dir" >/dev/null
-	python3 - "$dir/config.json" "$1" "${2:-}" <<'PY'
+	python3 - "$dir/config.json" "$1" "${2:-}" "$TCG" <<'PY'
 import json, sys
-path, name, code = sys.argv[1:4]
+path, name, code, TCG = sys.argv[1:5]
 c = json.load(open(path))
-c["linux"]["cgroupsPath"] = "/mydocker/test-" + name
+c["linux"]["cgroupsPath"] = TCG + "-" + name
 c["process"]["args"] = ["/bin/sh", "-c", "echo hello"]
 c["process"]["env"] = ["PATH=/bin", "TERM=xterm"]
 exec(code)

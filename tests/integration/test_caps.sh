@@ -45,7 +45,7 @@ t_caps_drop_chown() {
 	local f
 	caps_in --cap-drop CHOWN
 	assert_caps 00000000a80425fa "--cap-drop CHOWN"
-	f=$(mktemp /tmp/mydocker-caps.XXXXXX)
+	f=$(mktemp "/tmp/mydocker-caps.$MD_TEST_RUN.XXXXXX")
 	md run --cap-drop CHOWN /bin/chown nobody "$f"
 	[ "$rc" -ne 0 ] || { rm -f "$f"; fail "chown worked without CAP_CHOWN"; }
 	assert_contains "$err" "Operation not permitted"
@@ -62,7 +62,7 @@ t_caps_drop_all_add_chown() {
 	assert_caps 0000000000000001 "--cap-drop ALL --cap-add CHOWN"
 	caps_in --cap-drop all
 	assert_caps 0000000000000000 "--cap-drop all"
-	f=$(mktemp /tmp/mydocker-caps.XXXXXX)
+	f=$(mktemp "/tmp/mydocker-caps.$MD_TEST_RUN.XXXXXX")
 	md run --cap-drop ALL /bin/chown nobody "$f"
 	[ "$rc" -ne 0 ] || { rm -f "$f"; fail "chown worked with no capabilities"; }
 	md run --cap-drop ALL --cap-add CHOWN /bin/chown nobody "$f"

@@ -65,10 +65,10 @@ assert_in_cgroup() { # pid rel
 
 t_cgroup_existing_is_joined() {
 	reuse_setup
-	local b pid m mem=/sys/fs/cgroup/memory/mydocker/test-join
-	premake /mydocker/test-join
+	local b pid m mem=/sys/fs/cgroup/memory$TCG-join
+	premake $TCG-join
 	# the admin's limit, which the config does not set
-	[ -d /sys/fs/cgroup/memory ] || mem=/sys/fs/cgroup/mydocker/test-join
+	[ -d /sys/fs/cgroup/memory ] || mem=/sys/fs/cgroup$TCG-join
 	if [ -e "$mem/memory.limit_in_bytes" ]; then
 		echo 104857600 >"$mem/memory.limit_in_bytes"
 	else
@@ -82,16 +82,16 @@ c["linux"]["resources"] = {"pids": {"limit": 42}}')
 	rt_detached run -d --bundle "$b" join
 	assert_eq "$rc" 0 "run -d in an existing cgroup: $err"
 	pid=$(state_pid join)
-	assert_in_cgroup "$pid" /mydocker/test-join
-	assert_eq "$(cat /sys/fs/cgroup/pids/mydocker/test-join/pids.max 2>/dev/null ||
-		cat /sys/fs/cgroup/mydocker/test-join/pids.max)" 42 "the config's limit"
+	assert_in_cgroup "$pid" $TCG-join
+	assert_eq "$(cat /sys/fs/cgroup/pids$TCG-join/pids.max 2>/dev/null ||
+		cat /sys/fs/cgroup$TCG-join/pids.max)" 42 "the config's limit"
 	assert_eq "$(cat "$mem"/memory.limit_in_bytes "$mem"/memory.max 2>/dev/null)" 104857600 \
 		"the admin's limit"
 	rt delete --force join
 	assert_eq "$rc" 0 "delete: $err"
 	for m in $(cg_mounts); do
-		[ -d "$m/mydocker/test-join" ] || fail "delete removed the pre-made $m/mydocker/test-join"
-		assert_eq "$(cat "$m/mydocker/test-join/cgroup.procs")" "" "processes left in $m"
+		[ -d "$m$TCG-join" ] || fail "delete removed the pre-made $m$TCG-join"
+		assert_eq "$(cat "$m$TCG-join/cgroup.procs")" "" "processes left in $m"
 	done
 	[ ! -e "$OCI_ROOT/join" ] || fail "state left"
 }
@@ -99,17 +99,17 @@ c["linux"]["resources"] = {"pids": {"limit": 42}}')
 t_cgroup_nested_in_existing_parent() {
 	reuse_setup
 	local b pid
-	premake /mydocker/test-pod
+	premake $TCG-pod
 	b=$(bundle nest 'c["process"]["args"] = ["/bin/sleep", "30"]
-c["linux"]["cgroupsPath"] = "/mydocker/test-pod/ctr"')
+c["linux"]["cgroupsPath"] = TCG + "-pod/ctr"')
 	rt_detached create --bundle "$b" nest
 	assert_eq "$rc" 0 "create: $err"
 	pid=$(state_pid nest)
-	assert_in_cgroup "$pid" /mydocker/test-pod/ctr
+	assert_in_cgroup "$pid" $TCG-pod/ctr
 	rt delete --force nest
 	assert_eq "$rc" 0 "delete: $err"
-	assert_eq "$(cg_dirs /mydocker/test-pod/ctr)" "" "the container's own cgroup"
-	assert_eq "$(cg_dirs /mydocker/test-pod | wc -l)" "$(cg_mounts | wc -l)" "the pod's cgroup"
+	assert_eq "$(cg_dirs $TCG-pod/ctr)" "" "the container's own cgroup"
+	assert_eq "$(cg_dirs $TCG-pod | wc -l)" "$(cg_mounts | wc -l)" "the pod's cgroup"
 }
 
 # Parents that create made are removed by delete, as the leaf is.
@@ -117,18 +117,18 @@ t_cgroup_made_parents_removed() {
 	reuse_setup
 	local b
 	b=$(bundle mp 'c["process"]["args"] = ["/bin/sleep", "30"]
-c["linux"]["cgroupsPath"] = "/mydocker/test-mp/a/ctr"')
+c["linux"]["cgroupsPath"] = TCG + "-mp/a/ctr"')
 	rt_detached run -d --bundle "$b" mp
 	assert_eq "$rc" 0 "run -d: $err"
 	rt delete --force mp
 	assert_eq "$rc" 0 "delete: $err"
-	assert_eq "$(cg_dirs /mydocker/test-mp)" "" "parents made by create"
+	assert_eq "$(cg_dirs $TCG-mp)" "" "parents made by create"
 }
 
-# no_trace ID NAME: neither state nor a cgroup of /mydocker/test-NAME.
+# no_trace ID NAME: neither state nor a cgroup of $TCG-NAME.
 no_trace() {
 	[ ! -e "$OCI_ROOT/$1" ] || fail "$1: state dir left: $(ls "$OCI_ROOT/$1")"
-	assert_eq "$(cg_dirs "/mydocker/test-$2")" "" "$1: cgroups left"
+	assert_eq "$(cg_dirs "$TCG-$2")" "" "$1: cgroups left"
 }
 
 # A create that fails in the child or in the parent removes what it made,
@@ -145,7 +145,7 @@ t_cgroup_failed_create_cleans_up() {
 	)
 	for step in "${!edit[@]}"; do
 		code="${edit[$step]}
-c[\"linux\"][\"cgroupsPath\"] = \"/mydocker/test-fail-$step/ctr\""
+c[\"linux\"][\"cgroupsPath\"] = \"$TCG-fail-$step/ctr\""
 		b=$(bundle "f$step" "$code")
 		rt_detached create --bundle "$b" "f$step"
 		[ "$rc" != 0 ] || fail "$step: create succeeded"
@@ -161,7 +161,7 @@ t_cgroup_killed_create_delete_force() {
 	reuse_setup
 	local b
 	b=$(bundle k9 'c["hooks"] = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", "kill -9 $PPID"]}]}
-c["linux"]["cgroupsPath"] = "/mydocker/test-k9/ctr"')
+c["linux"]["cgroupsPath"] = TCG + "-k9/ctr"')
 	rt_detached create --bundle "$b" k9
 	assert_eq "$rc" 137 "create killed: $err"
 	[ -e "$OCI_ROOT/k9" ] || fail "no state dir after a killed create"
@@ -176,12 +176,12 @@ t_cgroup_killed_during_hook() {
 	local b hook rtpid
 	b=$(bundle ks "c[\"hooks\"] = {\"prestart\": [{\"path\": \"/bin/sh\", \"timeout\": 20,
 \"args\": [\"sh\", \"-c\", \"echo \$\$ >$OCI_TMP/hook.pid; exec sleep 20\"]}]}
-c[\"linux\"][\"cgroupsPath\"] = \"/mydocker/test-ks/ctr\"")
+c[\"linux\"][\"cgroupsPath\"] = \"$TCG-ks/ctr\"")
 	"$MYDOCKER_RUNTIME" --root "$OCI_ROOT" create --bundle "$b" ks </dev/null >/dev/null 2>&1 &
 	wait_for 100 test -s "$OCI_TMP/hook.pid" || fail "the hook did not run"
 	hook=$(cat "$OCI_TMP/hook.pid")
 	rtpid=$(ps -o ppid= -p "$hook" | tr -d ' ')
-	[ -n "$(cg_dirs /mydocker/test-ks/ctr)" ] || fail "no cgroup while the hook runs"
+	[ -n "$(cg_dirs $TCG-ks/ctr)" ] || fail "no cgroup while the hook runs"
 	kill -9 "$rtpid"
 	kill -9 "$hook"
 	wait

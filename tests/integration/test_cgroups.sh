@@ -138,7 +138,7 @@ with_net_cls() {
 		return
 	fi
 	grep -qw net_cls /proc/cgroups || skip "no net_cls controller in this kernel"
-	dir=$(mktemp -d /tmp/md-netcls.XXXXXX)
+	dir=$(mktemp -d "/tmp/md-netcls.$MD_TEST_RUN.XXXXXX")
 	unshare -m --propagation private bash -c "mount -t cgroup -o net_cls,net_prio cgroup '$dir' ||
 		exit 77; source tests/integration/lib.sh; source '$BASH_SOURCE'; $1"
 	rc=$?
@@ -162,17 +162,17 @@ c["linux"]["resources"] = {"network": {"classID": 1048577, "priorities": [{"name
 	assert_eq "$rc" 0 "run -d: $err"
 	rt state net
 	pid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$out")
-	grep -qx "$pid" "$d/mydocker/test-net/cgroup.procs" || fail "not in $d/mydocker/test-net"
-	assert_eq "$(cat "$d/mydocker/test-net/net_cls.classid")" 1048577 "net_cls.classid"
-	assert_contains "$(cat "$d/mydocker/test-net/net_prio.ifpriomap")" "lo 5" "net_prio.ifpriomap"
-	grep -q ':net_cls,net_prio:/mydocker/test-net$' /proc/"$pid"/cgroup ||
+	grep -qx "$pid" "$d$TCG-net/cgroup.procs" || fail "not in $d$TCG-net"
+	assert_eq "$(cat "$d$TCG-net/net_cls.classid")" 1048577 "net_cls.classid"
+	assert_contains "$(cat "$d$TCG-net/net_prio.ifpriomap")" "lo 5" "net_prio.ifpriomap"
+	grep -q ":net_cls,net_prio:$TCG-net\$" /proc/"$pid"/cgroup ||
 		fail "outside: $(cat /proc/"$pid"/cgroup)"
 	# (the bundle has no cgroup namespace: the same path as seen outside)
-	wait_for 50 grep -q ':net_cls,net_prio:/mydocker/test-net$' "$OCI_TMP/detached.out" ||
+	wait_for 50 grep -q ":net_cls,net_prio:$TCG-net\$" "$OCI_TMP/detached.out" ||
 		fail "inside: $(cat "$OCI_TMP/detached.out")"
 	rt delete --force net
 	assert_eq "$rc" 0 "delete: $err"
-	[ ! -e "$d/mydocker/test-net" ] || fail "cgroup left"
+	[ ! -e "$d$TCG-net" ] || fail "cgroup left"
 }
 
 t_cgroup_network_resources() {

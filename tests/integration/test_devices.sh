@@ -41,7 +41,7 @@ t_devices_run_device_flag() {
 	assert_eq "$out" $'l=ok\nmem=err' "--device-cgroup-rule: $err"
 	# --privileged has the host's /dev: its nodes go to a directory of ours.
 	local tmp
-	tmp=$(mktemp -d /tmp/md-dev.XXXXXX)
+	tmp=$(mktemp -d "/tmp/md-dev.$MD_TEST_RUN.XXXXXX")
 	md run --privileged /bin/sh -c "$OPEN_SH" sh "$tmp" "l b 7 0" "kmsg c 1 11"
 	rm -rf "$tmp"
 	assert_eq "$out" $'l=ok\nkmsg=ok' "--privileged: $err"

@@ -14,7 +14,7 @@ ESC_CANARY_LIST=""
 # private, nothing else would).
 esc_setup() {
 	oci_setup
-	ESC_CANARY=$(mktemp -d /tmp/esc-canary.XXXXXX)
+	ESC_CANARY=$(mktemp -d "/tmp/esc-canary.$MD_TEST_RUN.XXXXXX")
 	mount --bind "$ESC_CANARY" "$ESC_CANARY" && mount --make-shared "$ESC_CANARY" ||
 		fail "cannot make $ESC_CANARY a shared mount"
 	trap 'esc_release; oci_cleanup' EXIT
@@ -412,7 +412,7 @@ esc_no_probe_cgroups() {
 # capabilities and seccomp profile).
 t_escape_cgroup_run() {
 	# Global: the EXIT trap runs after the function's locals are gone.
-	ESC_CG_DIR=$(mktemp -d /tmp/esc-cg.XXXXXX)
+	ESC_CG_DIR=$(mktemp -d "/tmp/esc-cg.$MD_TEST_RUN.XXXXXX")
 	local d=$ESC_CG_DIR
 	trap 'rm -rf "$ESC_CG_DIR"' EXIT
 	mkdir "$d/mnt"
@@ -486,8 +486,8 @@ esc_stop_two() {
 # The pids of both containers and of mydocker.
 esc_our_pids() {
 	echo "$ESC_RUN_PID"
-	cat /sys/fs/cgroup/pids/mydocker/{test-esc-held,"$ESC_RUN_ID"}/cgroup.procs \
-		/sys/fs/cgroup/mydocker/{test-esc-held,"$ESC_RUN_ID"}/cgroup.procs 2>/dev/null
+	cat /sys/fs/cgroup/pids/mydocker/{"$MD_TEST_RUN-esc-held","$ESC_RUN_ID"}/cgroup.procs \
+		/sys/fs/cgroup/mydocker/{"$MD_TEST_RUN-esc-held","$ESC_RUN_ID"}/cgroup.procs 2>/dev/null
 }
 
 # No abstract unix socket (a name any process of the network namespace can

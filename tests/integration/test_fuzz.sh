@@ -55,7 +55,7 @@ fuzz_target() { # name
 	local opts=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
 	[ -d "$corpus" ] || fail "no seed corpus $corpus"
-	tmp=$(mktemp -d /tmp/mydocker-fuzz.XXXXXX)
+	tmp=$(mktemp -d "/tmp/mydocker-fuzz.$MD_TEST_RUN.XXXXXX")
 	trap "rm -rf -- '$tmp'" EXIT # expanded now: tmp is local
 	fuzz_build "$tmp"
 	[ -x "$bin" ] || fail "$bin was not built"

@@ -48,7 +48,7 @@ inside() {
 assert_gone() { # id
 	[ ! -e "$OCI_ROOT/$1" ] || fail "state of $1 left behind"
 	local d
-	for d in /sys/fs/cgroup/*/mydocker/test-"$1" /sys/fs/cgroup/mydocker/test-"$1"; do
+	for d in /sys/fs/cgroup/*$TCG-"$1" /sys/fs/cgroup$TCG-"$1"; do
 		[ ! -e "$d" ] || fail "cgroup $d left behind"
 	done
 }

@@ -58,7 +58,7 @@ t_oci_delete_force_unknown_and_running() {
 	assert_eq "$rc" 0 "run -d: $err"
 	rt delete --force force
 	assert_eq "$rc" 0
-	[ -z "$(find /sys/fs/cgroup -name test-force 2>/dev/null)" ] || fail "cgroup left"
+	[ -z "$(find /sys/fs/cgroup -name "$MD_TEST_RUN-force" 2>/dev/null)" ] || fail "cgroup left"
 }
 
 t_oci_kill_signals_by_name_and_number() {
@@ -125,8 +125,8 @@ t_oci_pause_resume_update_events() {
 	rt update --resources "$OCI_TMP/res.json" pr
 	assert_eq "$rc" 0 "$err"
 	local pids mem
-	pids=$(cg_dir_of pids mydocker/test-pr)/pids.max
-	mem=$(cg_dir_of memory mydocker/test-pr)/memory.max
+	pids=$(cg_dir_of pids "${TCG#/}-pr")/pids.max
+	mem=$(cg_dir_of memory "${TCG#/}-pr")/memory.max
 	cg_v1 memory && mem=${mem%.max}.limit_in_bytes
 	assert_eq "$(cat "$pids")" 33
 	assert_eq "$(cat "$mem")" 67108864
@@ -217,11 +217,12 @@ t_oci_preserve_fds() {
 
 t_oci_pid_reuse_guard() {
 	oci_setup
-	local b
+	local b pid
 	b=$(bundle pr2 'c["process"]["args"] = ["/bin/sleep", "30"]')
 	rt_detached run -d --bundle "$b" reuse
 	# Pretend the init's pid now belongs to another process: same pid,
 	# different start time.
+	pid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$OCI_ROOT/reuse/state.json")
 	python3 - "$OCI_ROOT/reuse/state.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1])); s["startTime"] += 1; json.dump(s, open(sys.argv[1], "w"))
@@ -230,7 +231,8 @@ PY
 	rt kill reuse KILL
 	assert_eq "$rc" 1 "must not signal a reused pid"
 	rt delete --force reuse
-	pkill -f -x "/bin/sleep 30" 2>/dev/null
+	# The init the runtime would not signal (this container's only).
+	grep -q ":$TCG-pr2\$" "/proc/$pid/cgroup" 2>/dev/null && kill -9 "$pid"
 	return 0
 }
 

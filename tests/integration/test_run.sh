@@ -147,10 +147,11 @@ t_exit_code_mydocker_failures() {
 
 t_no_zombies_or_strays() {
 	local start=$SECONDS
-	md run /bin/sh -c 'sleep 100 & sleep 100 & exit 7'
+	# (a duration of this test's own: no other run's processes)
+	md run /bin/sh -c "sleep 100.$$ & sleep 100.$$ & exit 7"
 	assert_eq "$rc" 7
 	[ $((SECONDS - start)) -lt 10 ] || fail "run waited for background children"
-	pgrep -f 'sleep 100' && fail "background processes survived"
+	pgrep -f "sleep 100.$$" && fail "background processes survived"
 	return 0
 }
 

@@ -99,7 +99,7 @@ t_seccomp_run_unconfined_and_privileged() {
 
 t_seccomp_run_profile_file() {
 	local tmp dir e
-	tmp=$(mktemp -d /tmp/md-seccomp.XXXXXX)
+	tmp=$(mktemp -d "/tmp/md-seccomp.$MD_TEST_RUN.XXXXXX")
 	dir=$tmp/made-in-container
 	for e in 1 13; do
 		cat >"$tmp/p$e.json" <<-EOF

@@ -35,15 +35,20 @@ t_sigkill_of_pid1_through_term_default() {
 }
 
 t_kill9_of_mydocker_leaves_nothing() {
-	local pid
-	"$MYDOCKER" run /bin/sleep 77 &
+	# (a duration of this test's own: no other run's processes)
+	local pid sleep="/bin/sleep 77.$$" id
+	"$MYDOCKER" run $sleep &
 	pid=$!
-	wait_for 50 pgrep -fx '/bin/sleep 77' >/dev/null || fail "container did not start"
+	wait_for 50 pgrep -fx "$sleep" >/dev/null || fail "container did not start"
+	id=$(sed -n 's|^[0-9]*:[^:]*:/mydocker/||p' /proc/"$(pgrep -fx "$sleep")"/cgroup | head -n 1)
+	[ -n "$id" ] && [ -d "/run/mydocker/containers/$id" ] || fail "no state for the container '$id'"
 	kill -9 $pid
 	wait $pid 2>/dev/null
-	wait_for 50 eval '! pgrep -fx "/bin/sleep 77" >/dev/null' || fail "container outlived mydocker"
+	wait_for 50 eval '! pgrep -fx "$sleep" >/dev/null' || fail "container outlived mydocker"
 	# The next run sweeps what the dead one left (cgroups, state).
 	md run /bin/true
 	assert_eq "$rc" 0
-	[ -z "$(ls /run/mydocker/containers 2>/dev/null)" ] || fail "state left: $(ls /run/mydocker/containers)"
+	[ ! -e "/run/mydocker/containers/$id" ] || fail "state left: /run/mydocker/containers/$id"
+	[ -z "$(ls -d /sys/fs/cgroup/*/mydocker/"$id" /sys/fs/cgroup/mydocker/"$id" 2>/dev/null)" ] ||
+		fail "cgroups left: $(ls -d /sys/fs/cgroup/*/mydocker/"$id" /sys/fs/cgroup/mydocker/"$id" 2>/dev/null)"
 }

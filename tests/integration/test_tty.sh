@@ -48,13 +48,14 @@ t_tty_job_control_and_ctrl_c() {
 
 t_tty_restored_when_container_killed() {
 	local bg md_pid init
+	# (a duration of this test's own: no other run's processes)
 	timeout -k 2 40 /usr/bin/python3 tests/integration/ptyrun.py -- \
-		"$MYDOCKER" run -ti /bin/sh -c 'echo started; sleep 30' >/tmp/md-tty.$$ &
+		"$MYDOCKER" run -ti /bin/sh -c "echo started; sleep 30.$$" >/tmp/md-tty.$$ &
 	bg=$!
-	wait_for 50 pgrep -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30" >/dev/null ||
+	wait_for 50 pgrep -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30.$$" >/dev/null ||
 		fail "mydocker did not start"
 	# The oldest: until it execs, the container's init has the same command line.
-	md_pid=$(pgrep -o -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30")
+	md_pid=$(pgrep -o -fx "$MYDOCKER run -ti /bin/sh -c echo started; sleep 30.$$")
 	wait_for 50 pgrep -P "$md_pid" >/dev/null || fail "no container init"
 	init=$(pgrep -P "$md_pid")
 	kill -9 "$init"

@@ -150,7 +150,7 @@ rootless() { # ARGS... (in $RL_DIR/b): the runtime as $RL_UID
 
 rootless_setup() {
 	unshare -r true 2>/dev/null || skip "no user namespaces here"
-	RL_DIR=$(mktemp -d /tmp/md-rootless.XXXXXX)
+	RL_DIR=$(mktemp -d "/tmp/md-rootless.$MD_TEST_RUN.XXXXXX")
 	chmod 0755 "$RL_DIR"
 	trap rootless_cleanup EXIT
 	cp "$MYDOCKER_RUNTIME" "$RL_DIR/mydocker-runtime"
