@@ -93,8 +93,6 @@ int cg_read_keyed(const char *dir, const char *file, const char *key, int64_t *v
 /* Like cg_read_u64, but a missing file leaves *v as it is (for stats). */
 int cg_read_u64_opt(const char *dir, const char *file, uint64_t *v, md_error *err);
 bool cg_strv_has(char *const *v, const char *s);
-long cg_now_ms(void);
-void cg_sleep_ms(long ms);
 
 /* An optional integer, 0 when unset (0 means "leave alone", as in runc). */
 static inline int64_t cg_opt(const struct opt_i64 *o)

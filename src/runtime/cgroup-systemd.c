@@ -621,10 +621,10 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_e
 
 static int wait_job(sd_bus *bus, struct job_wait *w, const char *what, md_error *err)
 {
-	long deadline = cg_now_ms() + CGSD_JOB_TIMEOUT_MS;
+	long deadline = md_now_ms() + CGSD_JOB_TIMEOUT_MS;
 
 	while (!w->result) {
-		long left = deadline - cg_now_ms();
+		long left = deadline - md_now_ms();
 		int r = sdb.sd_bus_process(bus, NULL);
 
 		if (r < 0)

@@ -331,23 +331,23 @@ static int v1_is_frozen(const char *dir, md_error *err)
  * then, and give up (thawed) after a bounded time. */
 static int v1_freeze(const char *dir, bool frozen, md_error *err)
 {
-	long deadline = cg_now_ms() + CG_FREEZE_TIMEOUT_MS;
+	long deadline = md_now_ms() + CG_FREEZE_TIMEOUT_MS;
 
 	if (!frozen)
 		return cg_write_limit(dir, "freezer.state", "THAWED", "freezing", NULL, err);
-	for (unsigned i = 0; cg_now_ms() < deadline; i++) {
+	for (unsigned i = 0; md_now_ms() < deadline; i++) {
 		int r;
 
 		if (i % 50 == 49) {
 			cg_write(dir, "freezer.state", "THAWED", NULL);
-			cg_sleep_ms(10);
+			md_sleep_ms(10);
 		}
 		if (cg_write_limit(dir, "freezer.state", "FROZEN", "freezing", NULL, err) < 0)
 			return -1;
 		r = v1_is_frozen(dir, err);
 		if (r != 0)
 			return r < 0 ? -1 : 0;
-		cg_sleep_ms(1);
+		md_sleep_ms(1);
 	}
 	cg_write(dir, "freezer.state", "THAWED", NULL);
 	return md_error_set(err, ETIMEDOUT, "freeze %s: still FREEZING after %d ms",

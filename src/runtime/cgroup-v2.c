@@ -303,7 +303,7 @@ static int v2_is_frozen(const char *dir, md_error *err)
 /* cgroup.freeze asks; cgroup.events "frozen" says when it is done. */
 static int v2_freeze(const char *dir, bool frozen, md_error *err)
 {
-	long deadline = cg_now_ms() + CG_FREEZE_TIMEOUT_MS;
+	long deadline = md_now_ms() + CG_FREEZE_TIMEOUT_MS;
 
 	if (cg_write_limit(dir, "cgroup.freeze", frozen ? "1" : "0", "freezing",
 			   " (kernel older than 5.2?)", err) < 0)
@@ -315,9 +315,9 @@ static int v2_freeze(const char *dir, bool frozen, md_error *err)
 			return -1;
 		if (r == (int)frozen)
 			return 0;
-		if (cg_now_ms() >= deadline)
+		if (md_now_ms() >= deadline)
 			break;
-		cg_sleep_ms(1);
+		md_sleep_ms(1);
 	}
 	if (frozen)
 		cg_write(dir, "cgroup.freeze", "0", NULL);

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 /* destroy waits this long for the processes to die after SIGKILL */
@@ -35,13 +34,6 @@ static const char *const v1_known[] = {
 	"net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc",
 	"debug",
 };
-
-static void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define cleanup_dir __attribute__((cleanup(closedirp)))
 
 /* ---------- file helpers ---------- */
 
@@ -127,22 +119,6 @@ bool cg_strv_has(char *const *v, const char *s)
 		if (strcmp(v[i], s) == 0)
 			return true;
 	return false;
-}
-
-long cg_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-void cg_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /* ---------- pure helpers ---------- */
@@ -1179,17 +1155,17 @@ static size_t kill_everywhere(struct cgroup *cg)
  * cgroup to empty, killing again anything that forked meanwhile. */
 static int kill_and_wait(struct cgroup *cg, md_error *err)
 {
-	long deadline = cg_now_ms() + DESTROY_TIMEOUT_MS;
+	long deadline = md_now_ms() + DESTROY_TIMEOUT_MS;
 	size_t left = kill_everywhere(cg);
 	struct cg_hier *h = find_hier(cg, "freezer", NULL);
 
 	if (left && h && access(h->dir, F_OK) == 0)
 		hier_ops(h)->freeze(h->dir, false, NULL);
 	while (left) {
-		if (cg_now_ms() >= deadline)
+		if (md_now_ms() >= deadline)
 			return md_error_set(err, EBUSY, "cgroup %s: %zu processes still there %d ms after SIGKILL",
 					    cg->path, left, DESTROY_TIMEOUT_MS);
-		cg_sleep_ms(10);
+		md_sleep_ms(10);
 		left = kill_everywhere(cg);
 	}
 	return 0;
@@ -1202,7 +1178,7 @@ static int rmdir_retry(const char *dir, md_error *err)
 			return 0;
 		if (errno != EBUSY || i == RMDIR_TRIES)
 			return md_error_set(err, errno, "rmdir `%s`", dir);
-		cg_sleep_ms(10);
+		md_sleep_ms(10);
 	}
 }
 

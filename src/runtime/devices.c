@@ -1,5 +1,6 @@
 #include "devices.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/path.h"
 #include "../util/util.h"
 #include "mounts-internal.h"
@@ -35,10 +36,10 @@ static int dev_error(md_error *err, size_t i, const char *field, const char *fmt
 static int get_u32(json_object *o, size_t i, const char *key, bool required, uint64_t max,
 		   uint32_t *v, md_error *err)
 {
-	json_object *m;
+	json_object *m = md_json_member(o, key);
 	int64_t n;
 
-	if (!json_object_object_get_ex(o, key, &m) || json_object_is_type(m, json_type_null))
+	if (!m)
 		return required ? dev_error(err, i, key, "missing", NULL) : 0;
 	if (!json_object_is_type(m, json_type_int))
 		return dev_error(err, i, key, "expected an integer, got ",
@@ -53,10 +54,10 @@ static int get_u32(json_object *o, size_t i, const char *key, bool required, uin
 
 static int get_path(json_object *o, size_t i, char **out, md_error *err)
 {
-	json_object *m;
+	json_object *m = md_json_member_of(o, "path", json_type_string);
 	const char *s;
 
-	if (!json_object_object_get_ex(o, "path", &m) || !json_object_is_type(m, json_type_string))
+	if (!m)
 		return dev_error(err, i, "path", "missing or not a string", NULL);
 	s = json_object_get_string(m);
 	if (s[0] != '/' || strlen(s) != (size_t)json_object_get_string_len(m))
@@ -72,10 +73,10 @@ static int get_path(json_object *o, size_t i, char **out, md_error *err)
 
 static int get_type(json_object *o, size_t i, char *out, md_error *err)
 {
-	json_object *m;
+	json_object *m = md_json_member_of(o, "type", json_type_string);
 	const char *s;
 
-	if (!json_object_object_get_ex(o, "type", &m) || !json_object_is_type(m, json_type_string))
+	if (!m)
 		return dev_error(err, i, "type", "missing or not a string", NULL);
 	s = json_object_get_string(m);
 	if (strlen(s) != 1 || !strchr("cbup", s[0]))

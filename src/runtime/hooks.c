@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef CLONE_PIDFD
@@ -95,14 +94,6 @@ __attribute__((noreturn)) static void hook_exec(const struct spec_hook *h, int i
 	_exit(127);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Keep the last TAIL_MAX bytes read from fd; 0 at EOF. */
 static int read_tail(int fd, char *tail, size_t *len)
 {
@@ -141,12 +132,12 @@ struct hook_run {
 /* Wait for the hook to exit (or the deadline), reading its stderr. */
 static int hook_wait(struct hook_run *r, int timeout_s, md_error *err)
 {
-	long deadline = timeout_s > 0 ? now_ms() + timeout_s * 1000L : -1;
+	long deadline = timeout_s > 0 ? md_now_ms() + timeout_s * 1000L : -1;
 
 	for (;;) {
 		struct pollfd p[2] = { { .fd = r->pidfd, .events = POLLIN },
 				       { .fd = r->errfd, .events = POLLIN } };
-		long left = deadline < 0 ? -1 : deadline - now_ms();
+		long left = deadline < 0 ? -1 : deadline - md_now_ms();
 		int n;
 
 		if (deadline >= 0 && left <= 0) {

@@ -1,5 +1,6 @@
 #include "namespaces.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/util.h"
 #include "userns.h"
 
@@ -203,12 +204,12 @@ static int write_time_offsets(json_object *offsets, md_error *err)
 	size_t used = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(clocks); i++) {
-		json_object *o, *secs = NULL, *nsecs = NULL;
+		json_object *o, *secs, *nsecs;
 
 		if (!json_object_object_get_ex(offsets, clocks[i], &o))
 			continue;
-		json_object_object_get_ex(o, "secs", &secs);
-		json_object_object_get_ex(o, "nanosecs", &nsecs);
+		secs = md_json_member(o, "secs");
+		nsecs = md_json_member(o, "nanosecs");
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s %lld %lld\n",
 					 clocks[i], (long long)json_object_get_int64(secs),
 					 (long long)json_object_get_int64(nsecs));

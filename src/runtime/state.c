@@ -1,5 +1,6 @@
 #include "state.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/util.h"
 #include "cgroup.h"
 
@@ -20,20 +21,6 @@
 #define LOCK_FILE "lock"
 #define FIFO_FILE "exec.fifo"
 #define OCI_VERSION "1.2.0"
-
-static inline void closedirp(DIR **d)
-{
-	if (*d)
-		closedir(*d);
-}
-#define cleanup_dir __attribute__((cleanup(closedirp)))
-
-static inline void json_putp(json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
-#define cleanup_json __attribute__((cleanup(json_putp)))
 
 static const char *const status_names[] = {
 	[RT_STATUS_CREATING] = "creating",
@@ -225,20 +212,16 @@ static json_object *state_to_json(const struct rt_state *st)
 
 static char *get_str(json_object *o, const char *key)
 {
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return xstrdup(json_object_get_string(v));
+	return xstrdup(md_json_string(o, key));
 }
 
 /* An array of strings; NULL when absent or not one (older records). */
 static char **get_strv(json_object *o, const char *key)
 {
-	json_object *a;
+	json_object *a = md_json_member_of(o, key, json_type_array);
 	char **v;
 
-	if (!json_object_object_get_ex(o, key, &a) || !json_object_is_type(a, json_type_array))
+	if (!a)
 		return NULL;
 	v = xmalloc0(sizeof(char *));
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
@@ -493,12 +476,8 @@ json_object *state_oci_json(const struct rt_state *st, enum rt_status status)
 
 char *state_now_rfc3339(void)
 {
-	struct timespec ts;
-	struct tm tm;
 	char buf[64];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+	md_rfc3339_now(buf, sizeof(buf));
+	return xstrdup(buf);
 }

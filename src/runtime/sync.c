@@ -1,5 +1,6 @@
 #include "sync.h"
 #include "../util/cleanup.h"
+#include "../util/fdpass.h"
 
 #include <errno.h>
 #include <string.h>
@@ -32,38 +33,11 @@ int sync_pair(int fds[2], md_error *err)
 	return 0;
 }
 
-static int send_frame(int sock, const struct sync_msg *m, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		struct cmsghdr *c;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	for (;;) {
-		ssize_t r = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (r >= 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
 int sync_send_value(int sock, enum sync_type type, int32_t value, int fd, md_error *err)
 {
 	struct sync_msg m = { .type = type, .value = value };
 
-	if (send_frame(sock, &m, fd) < 0)
+	if (md_send_fd(sock, &m, sizeof(m), fd) < 0)
 		return md_error_set(err, errno, "sync: send %s", sync_type_name(type));
 	return 0;
 }
@@ -78,34 +52,7 @@ void sync_send_error(int sock, const md_error *e)
 	struct sync_msg m = { .type = SYNC_ERROR, .errnum = e->errnum, .status = e->status };
 
 	snprintf(m.msg, sizeof(m.msg), "%s", e->msg);
-	(void)send_frame(sock, &m, -1);
-}
-
-static ssize_t recv_frame(int sock, struct sync_msg *m, int *fd_out)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	ssize_t r;
-
-	do
-		r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return r;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		int fd;
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		if (fd_out && *fd_out < 0)
-			*fd_out = fd;
-		else
-			close(fd);
-	}
-	return r;
+	(void)md_send_fd(sock, &m, sizeof(m), -1);
 }
 
 static int error_from_frame(struct sync_msg *m, md_error *err)
@@ -130,7 +77,7 @@ int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out
 	memset(&m, 0, sizeof(m));
 	if (fd_out)
 		*fd_out = -1;
-	r = recv_frame(sock, &m, fd_out);
+	r = md_recv_fd(sock, &m, sizeof(m), fd_out);
 	if (r < 0)
 		return md_error_set(err, errno, "sync: waiting for %s", sync_type_name(want));
 	if (r == 0)
@@ -161,7 +108,7 @@ int sync_wait_exec(int sock, md_error *err)
 	ssize_t r;
 
 	memset(&m, 0, sizeof(m));
-	r = recv_frame(sock, &m, NULL);
+	r = md_recv_fd(sock, &m, sizeof(m), NULL);
 	if (r == 0)
 		return 0;
 	if (r < 0)

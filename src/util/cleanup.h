@@ -3,6 +3,7 @@
 #ifndef MD_CLEANUP_H
 #define MD_CLEANUP_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,12 @@ static inline void md_fclosep(FILE **f)
 		fclose(*f);
 }
 
+static inline void md_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 void md_strv_free(char **v);
 static inline void md_strv_freep(char ***v)
 {
@@ -37,6 +44,7 @@ static inline void md_strv_freep(char ***v)
 #define cleanup_free __attribute__((cleanup(md_freep)))
 #define cleanup_close __attribute__((cleanup(md_closep)))
 #define cleanup_fclose __attribute__((cleanup(md_fclosep)))
+#define cleanup_dir __attribute__((cleanup(md_closedirp)))
 #define cleanup_strv __attribute__((cleanup(md_strv_freep)))
 
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })

@@ -40,6 +40,14 @@ int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
 /* mkdir -p; existing directories are fine. */
 int md_mkdir_p(const char *path, mode_t mode, md_error *err);
 
+/* Milliseconds on CLOCK_MONOTONIC, for deadlines. */
+long md_now_ms(void);
+/* Sleep ms milliseconds, resuming after signals. */
+void md_sleep_ms(long ms);
+/* The time now as RFC 3339 in UTC with nanoseconds
+ * ("2024-05-01T12:00:00.123456789Z"), as runc and Docker write it. */
+void md_rfc3339_now(char *buf, size_t len);
+
 /* Random lowercase hex string of 2*nbytes chars into buf (size >= 2n+1). */
 int md_random_hex(char *buf, size_t nbytes, md_error *err);
 

@@ -1,0 +1,35 @@
+#include "json.h"
+
+json_object *md_json_member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+json_object *md_json_member_of(json_object *o, const char *key, json_type t)
+{
+	json_object *v = md_json_member(o, key);
+
+	return v && json_object_is_type(v, t) ? v : NULL;
+}
+
+const char *md_json_string(json_object *o, const char *key)
+{
+	json_object *v = md_json_member_of(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+json_object *md_json_child(json_object *o, const char *key, json_type t)
+{
+	json_object *v = md_json_member_of(o, key, t);
+
+	if (!v) {
+		v = t == json_type_array ? json_object_new_array() : json_object_new_object();
+		json_object_object_add(o, key, v);
+	}
+	return v;
+}
