@@ -47,9 +47,8 @@ struct rt_oci_create_opts {
 	void *ctx;
 };
 
-/* `create`: claim the id (EEXIST when it is taken; no other failure of
- * create reports EEXIST), save the config, make the container with its init
- * blocked on exec.fifo, record it. *out is the handle on the init: free it
+/* `create`: claim the id (EEXIST when it is taken), save the config, make
+ * the container with its init blocked on exec.fifo, record it. *out is the handle on the init: free it
  * (rt_container_free) to leave the container to a later rt_oci_start, or
  * supervise it. */
 int rt_oci_create(const struct rt_oci *rt, const char *id, const struct rt_oci_create_opts *o,
