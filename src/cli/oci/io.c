@@ -2,6 +2,7 @@
  * files, failure reporting. */
 #include "oci-internal.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -28,25 +29,14 @@ int oci_send_console(const char *socket_path, int master, md_error *err)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	char name[] = "/dev/ptmx";
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
+	static const char name[] = "/dev/ptmx";
 
 	if (strlen(socket_path) >= sizeof(addr.sun_path))
 		return md_error_set(err, ENAMETOOLONG, "console socket `%s`", socket_path);
 	strcpy(addr.sun_path, socket_path);
 	if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return md_error_set(err, errno, "connect to console socket `%s`", socket_path);
-	memset(cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(s, &mh, MSG_NOSIGNAL) < 0)
+	if (md_send_fd(s, name, sizeof(name), master) < 0)
 		return md_error_set(err, errno, "send console to `%s`", socket_path);
 	return 0;
 }
