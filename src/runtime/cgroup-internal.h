@@ -1,7 +1,11 @@
-/* Shared by cgroup.c and the per-version writers (cgroup-v1.c, cgroup-v2.c):
- * the hierarchy list, the table of per-version functions, and small file
- * helpers. Nothing outside src/runtime/cgroup*.c should include this, except
- * the unit tests, which reach the pure parsers through it. */
+/* Shared by the cgroup files: cgroup.c (path, directories: create, open,
+ * remove), cgroup-detect.c (layout and hierarchies), cgroup-apply.c
+ * (limits to hierarchies), cgroup-procs.c (processes, freezing, stats),
+ * cgroup-files.c (control files and their formats) and the per-version
+ * writers (cgroup-v1.c, cgroup-v2.c): the hierarchy list, the table of
+ * per-version functions, and small file helpers. Nothing outside
+ * src/runtime/cgroup*.c should include this, except the unit tests, which
+ * reach the pure parsers through it. */
 #ifndef MD_CGROUP_INTERNAL_H
 #define MD_CGROUP_INTERNAL_H
 
@@ -72,7 +76,32 @@ extern const struct cg_ops cg_v2_ops;
 /* Freezing gives up after this long (runc retries for about as long). */
 #define CG_FREEZE_TIMEOUT_MS 2000
 
-/* --- file helpers (cgroup.c) --- */
+/* --- hierarchies (cgroup-detect.c) --- */
+
+/* The mounted hierarchies and the mode, into cg->hiers and cg->mode
+ * (cg->path set); ENOENT when no cgroup hierarchy is mounted. */
+int cg_find_hierarchies(struct cgroup *cg, md_error *err);
+/* The v1 or v2 table of writers for h. */
+const struct cg_ops *cg_hier_ops(const struct cg_hier *h);
+/* The v1 hierarchy holding controller v1 (NULL v1: none). */
+struct cg_hier *cg_find_v1(struct cgroup *cg, const char *v1);
+/* The hierarchy holding a controller: a v1 one first (hybrid limits go to
+ * v1), else the unified one if it offers v2 (NULL v2: core files, always). */
+struct cg_hier *cg_find_hier(struct cgroup *cg, const char *v1, const char *v2);
+
+/* --- limits (cgroup-apply.c) --- */
+
+/* Prepare every hierarchy for the controllers res needs, then write res
+ * (NULL: prepare only). */
+int cg_setup(struct cgroup *cg, const struct spec_resources *res, md_error *err);
+
+/* --- processes (cgroup-procs.c) --- */
+
+/* SIGKILL everything in the cgroup, thaw it, and wait (bounded) until every
+ * hierarchy lists no process. */
+int cg_kill_and_wait(struct cgroup *cg, md_error *err);
+
+/* --- file helpers (cgroup-files.c) --- */
 
 bool cg_exists(const char *dir, const char *file);
 /* Write value to dir/file; kernel errors carry errno, file and value. */
@@ -100,7 +129,7 @@ static inline int64_t cg_opt(const struct opt_i64 *o)
 	return o->set ? o->v : 0;
 }
 
-/* --- writers whose files are the same in v1 and v2 (cgroup.c) --- */
+/* --- writers whose files are the same in v1 and v2 (cgroup-apply.c) --- */
 
 int cg_set_cpuset(const char *dir, const struct spec_resources *res, md_error *err);
 int cg_set_pids(const char *dir, const struct spec_resources *res, md_error *err);
