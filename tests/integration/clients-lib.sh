@@ -101,7 +101,7 @@ clients_setup() {
 	[ -n "$CLIENTS_TMP" ] && return 0
 	clients_runtime
 	clients_require umoci python3
-	CLIENTS_TMP=$(mktemp -d "/tmp/mydocker-clients.$MD_TEST_RUN.XXXXXX") || fail "mktemp"
+	CLIENTS_TMP=$(mktemp -d "/tmp/mdc.$MD_TEST_RUN.XXXXXX") || fail "mktemp"
 	chmod 0700 "$CLIENTS_TMP"
 	trap 'clients_cleanup' EXIT
 	# On the harness's timeout (SIGTERM to the whole process group), clean
