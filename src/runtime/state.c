@@ -336,24 +336,11 @@ int state_load(const char *root, const char *id, struct rt_state **out, md_error
 int state_delete(const char *root, const char *id, md_error *err)
 {
 	cleanup_free char *dir = NULL;
-	cleanup_dir DIR *d = NULL;
-	struct dirent *e;
 
 	if (state_check_id(id, err) < 0)
 		return -1;
 	dir = state_dir(root, id);
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : md_error_set(err, errno, "open `%s`", dir);
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT)
-			return md_error_set(err, errno, "remove `%s/%s`", dir, e->d_name);
-	}
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		return md_error_set(err, errno, "remove `%s`", dir);
-	return 0;
+	return md_remove_dir_files(dir, err);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -209,6 +209,24 @@ int md_mkdir_p(const char *path, mode_t mode, md_error *err)
 	return 0;
 }
 
+int md_remove_dir_files(const char *dir, md_error *err)
+{
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : md_error_set(err, errno, "open `%s`", dir);
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT)
+			return md_error_set(err, errno, "remove `%s/%s`", dir, e->d_name);
+	}
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return md_error_set(err, errno, "remove `%s`", dir);
+	return 0;
+}
+
 int md_random_hex(char *buf, size_t nbytes, md_error *err)
 {
 	unsigned char raw[64];

@@ -39,6 +39,9 @@ int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
 		    md_error *err);
 /* mkdir -p; existing directories are fine. */
 int md_mkdir_p(const char *path, mode_t mode, md_error *err);
+/* Remove the files directly in dir, then dir itself (a subdirectory is an
+ * error: not ours to remove). A missing dir or file is fine. */
+int md_remove_dir_files(const char *dir, md_error *err);
 
 /* Milliseconds on CLOCK_MONOTONIC, for deadlines. */
 long md_now_ms(void);
