@@ -1,7 +1,10 @@
 # mydocker build. `make` -> build/mydocker, build/mydocker-runtime,
-# build/unit-tests. `make asan` -> the same under build-asan/ with ASan+UBSan.
-# `make fuzz` -> build-fuzz/fuzz_NAME for every tests/fuzz/fuzz_NAME.c, with
-# clang and libFuzzer (docs/fuzzing.md).
+# build/unit-tests, the test helpers (build/core-drive...) and, where scdoc
+# is installed, the man pages (build/man/). `make asan` -> the same under
+# build-asan/ with ASan+UBSan. `make fuzz` -> build-fuzz/fuzz_NAME for every
+# tests/fuzz/fuzz_NAME.c, with clang and libFuzzer (docs/fuzzing.md).
+# `make install` (PREFIX, DESTDIR) / `make uninstall`. Flags: CFLAGS,
+# CPPFLAGS, LDFLAGS, CC are the user's (below); WERROR=0; V=1.
 # -std=c11 (with _GNU_SOURCE) rather than gnu11: gnu11 predefines `linux`,
 # which is the natural name of the spec's linux section.
 CC ?= gcc
@@ -10,18 +13,38 @@ PKGS := json-c libseccomp libcap libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
+# Our flags live in MD_*; the user's CPPFLAGS, CFLAGS and LDFLAGS come after
+# them, so `make CFLAGS=-O0` or a packager's flags change the optimisation
+# but keep the warnings and the hardening. CFLAGS defaults to -O2 -g (-O1 -g
+# in the sanitizer builds) only when the user gives none. -Werror is on
+# unless WERROR=0.
+WERROR ?= 1
+# clang also warns of trailing fields left to zero in a positional
+# initializer (`{ "a", "b" }` for a struct of three), which is C's rule.
+MD_CC_KIND := $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),clang,gcc)
+WARN_clang := -Wno-missing-field-initializers
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wformat-security \
 	-Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith -Wcast-qual \
-	-Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
+	-Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough -Wno-unused-parameter \
+	$(if $(filter 1,$(WERROR)),-Werror) $(WARN_$(MD_CC_KIND))
+ifneq ($(SANITIZE)$(FUZZ),)
+CFLAGS ?= -O1 -g
+else
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 $(WARN) -D_GNU_SOURCE -fstack-protector-strong \
-	-D_FORTIFY_SOURCE=2 -fPIE $(PKG_CFLAGS) -Isrc
-LDFLAGS += -pie -Wl,-z,relro,-z,now
-LDLIBS += $(PKG_LIBS) -lm
+endif
+# _FORTIFY_SOURCE needs an optimising build (glibc warns otherwise, an error
+# under -Werror) and is left to the user's flags when they set it.
+MD_OPT := $(lastword $(filter -O%,$(CFLAGS)))
+MD_FORTIFY := $(if $(filter-out -O0,$(MD_OPT)),$(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2))
+MD_CPPFLAGS := -D_GNU_SOURCE $(MD_FORTIFY) -Isrc $(PKG_CFLAGS)
+MD_CFLAGS := -std=c11 $(WARN) -fstack-protector-strong -fPIE
+MD_LDFLAGS := -pie -Wl,-z,relro,-z,now
+MD_LDLIBS := $(PKG_LIBS) -lm
 
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -U_FORTIFY_SOURCE
-LDFLAGS += -fsanitize=address,undefined
+MD_CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(MD_CPPFLAGS)) -U_FORTIFY_SOURCE
+MD_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+MD_LDFLAGS += -fsanitize=address,undefined
 endif
 
 # The fuzz build: clang, libFuzzer's coverage on every object, ASan+UBSan
@@ -29,11 +52,17 @@ endif
 # gcc's, and `make`/`make asan` already hold the code to them.
 FUZZ_CC ?= clang
 ifeq ($(FUZZ),1)
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-CFLAGS += $(FUZZ_FLAGS) -Wno-error -U_FORTIFY_SOURCE
-LDFLAGS += $(FUZZ_FLAGS)
+MD_CPPFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(MD_CPPFLAGS)) -U_FORTIFY_SOURCE
+MD_CFLAGS += $(FUZZ_FLAGS) -Wno-error
+MD_LDFLAGS += $(FUZZ_FLAGS)
 endif
+
+# V=1 prints every command in full.
+Q := $(if $(filter 1,$(V)),,@)
+MD_COMPILE = $(CC) $(MD_CPPFLAGS) $(CPPFLAGS) $(MD_CFLAGS) $(CFLAGS)
+MD_LINK = $(CC) $(MD_CFLAGS) $(CFLAGS) $(MD_LDFLAGS) $(LDFLAGS)
 
 # The library: every .c under these folders, subfolders included (the
 # engine gets one folder per subject: images, containers, networks).
@@ -43,30 +72,60 @@ DOCKER_SRC := $(wildcard src/cli/docker/*.c)
 OCI_SRC := $(wildcard src/cli/oci/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+# Programs the integration tests drive the library with (core-drive,
+# oci-drive, sd-scope): $(BUILD)/NAME, with the build's own flags.
+HELPER_SRC := $(wildcard tests/helpers/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB := $(BUILD)/libmdruntime.a
-PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests
+HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/%,$(HELPER_SRC))
+PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests $(HELPERS)
 
-all: $(PROGS)
+# Man pages: docs/man/NAME.SECTION.scd -> $(BUILD)/man/NAME.SECTION with
+# scdoc. Part of `all` where scdoc is installed; `make install` needs them.
+# Their date is the source's last commit (or SOURCE_DATE_EPOCH), so that
+# two builds of one commit make the same pages.
+SCDOC ?= scdoc
+HAVE_SCDOC := $(shell command -v $(SCDOC) 2>/dev/null)
+MAN_SRC := $(wildcard docs/man/*.scd)
+MANS := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(MAN_SRC))
+
+all: $(PROGS) $(if $(HAVE_SCDOC),$(MANS))
+
+man: $(MANS)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@command -v $(SCDOC) >/dev/null || { echo "$(SCDOC) is needed for the man pages (Debian: apt-get install scdoc)" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SCDOC   $@")
+	$(Q)d=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct -- $< 2>/dev/null)}; \
+		$${d:+env SOURCE_DATE_EPOCH=$$d} $(SCDOC) <$< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(MD_COMPILE) -MMD -MP -c $< -o $@
 
 $(LIB): $(call obj,$(LIB_SRC))
 	@rm -f $@
-	ar rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/mydocker: $(call obj,$(DOCKER_SRC) $(COMMON_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
 
 $(BUILD)/mydocker-runtime: $(call obj,$(OCI_SRC) $(COMMON_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
 
 $(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC)) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
+
+$(HELPERS): $(BUILD)/%: $(BUILD)/obj/tests/helpers/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
 
 asan:
 	$(MAKE) BUILD=build-asan SANITIZE=1
@@ -83,10 +142,12 @@ fuzzers: $(FUZZERS)
 
 $(FUZZ_LIB): $(call obj,$(LIB_SRC) $(COMMON_SRC) $(filter-out %/main.c,$(OCI_SRC) $(DOCKER_SRC)))
 	@rm -f $@
-	ar rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
 
 .SECONDARY: $(call obj,$(FUZZ_SRC))
 
@@ -100,8 +161,33 @@ check: all
 test: all
 	tests/run
 
+# Installation: PREFIX (default /usr/local) and DESTDIR as usual; the
+# programs, the man pages and the bash completion (mydocker-runtime's is the
+# same file, linked under its name for bash-completion's lookup).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+INSTALLED := $(DESTDIR)$(BINDIR)/mydocker $(DESTDIR)$(BINDIR)/mydocker-runtime \
+	$(patsubst $(BUILD)/man/%.1,$(DESTDIR)$(MANDIR)/man1/%.1,$(filter %.1,$(MANS))) \
+	$(patsubst $(BUILD)/man/%.8,$(DESTDIR)$(MANDIR)/man8/%.8,$(filter %.8,$(MANS))) \
+	$(DESTDIR)$(BASHCOMPDIR)/mydocker $(DESTDIR)$(BASHCOMPDIR)/mydocker-runtime
+
+install: $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(MANS)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(filter %.8,$(MANS)) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 contrib/completion/mydocker.bash $(DESTDIR)$(BASHCOMPDIR)/mydocker
+	ln -sf mydocker $(DESTDIR)$(BASHCOMPDIR)/mydocker-runtime
+
+uninstall:
+	rm -f $(INSTALLED)
+
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all asan fuzz fuzzers check test clean
+.PHONY: all man asan fuzz fuzzers check test install uninstall clean
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

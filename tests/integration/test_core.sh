@@ -1,7 +1,7 @@
 # The runtime core without a CLI: detached create/start through exec.fifo,
 # the state record, namespaces joined by path, exec, hooks. Driven by
-# tests/helpers/core-drive.c, built here against $BUILD/libmdruntime.a, on
-# busybox bundles made with `runc spec`.
+# tests/helpers/core-drive.c, which make builds as $BUILD/core-drive against
+# the build's library, on busybox bundles made with `runc spec`.
 
 core_begin() {
 	command -v busybox >/dev/null || skip "busybox not installed"
@@ -9,21 +9,10 @@ core_begin() {
 	command -v jq >/dev/null || skip "jq not installed"
 	WORK=$(mktemp -d /tmp/md-core.XXXXXX)
 	ROOT=$WORK/state
-	CD=$TOP/$BUILD/tests/core-drive
+	CD=$TOP/$BUILD/core-drive
 	HOLDER=""
 	trap core_end EXIT
-	if [ ! -x "$CD" ] || [ "$CD" -ot "$TOP/$BUILD/libmdruntime.a" ] ||
-		[ "$CD" -ot "$TOP/tests/helpers/core-drive.c" ]; then
-		mkdir -p "$(dirname "$CD")"
-		# A sanitizer build of the library needs the same at link time.
-		san=""
-		grep -q __asan_init < <(nm "$TOP/$BUILD/libmdruntime.a" 2>/dev/null) &&
-			san="-fsanitize=address,undefined"
-		# shellcheck disable=SC2046,SC2086
-		gcc -std=c11 -D_GNU_SOURCE -Wall -Werror $san -I"$TOP/src" $(pkg-config --cflags json-c) \
-			-o "$CD" "$TOP/tests/helpers/core-drive.c" "$TOP/$BUILD/libmdruntime.a" \
-			$(pkg-config --libs json-c libseccomp libcap) -lm || fail "cannot build core-drive"
-	fi
+	[ -x "$CD" ] || fail "$CD is missing (make builds it)"
 }
 
 # Every container of the test is deleted, whatever happened.

@@ -1,0 +1,218 @@
+# bash completion for mydocker(1) and mydocker-runtime(8): commands, flags,
+# flag values, container ids (from the state directory) and files.
+# Installed as bash-completion's completions/mydocker, linked as
+# completions/mydocker-runtime; or source it from ~/.bashrc.
+# The flag lists follow the man pages (docs/man/*.scd); the test
+# tests/integration/test_docs.sh holds them to each other.
+
+_mydocker_global_flags="--log-format --log --debug -h --help -v --version"
+_mydocker_global_args="--log-format --log"
+_mydocker_commands="run"
+_mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
+	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
+	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
+	--device-cgroup-rule -u --user --rm --help"
+_mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
+	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
+	--cap-add --cap-drop --device --device-cgroup-rule -u --user"
+_mydocker_caps="ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
+	CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK
+	IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
+	NET_BIND_SERVICE NET_BROADCAST NET_RAW PERFMON SETFCAP SETGID SETPCAP SETUID
+	SYSLOG SYS_ADMIN SYS_BOOT SYS_CHROOT SYS_MODULE SYS_NICE SYS_PACCT SYS_PTRACE
+	SYS_RAWIO SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG WAKE_ALARM"
+
+# _mydocker_in WORD LIST: whether WORD is one of LIST's words.
+_mydocker_in() {
+	local w
+	for w in $2; do
+		[ "$w" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# _mydocker_words FROM ARGS: the indexes of the plain words (neither a
+# flag nor the value of a flag of ARGS) from word FROM to the one before the
+# current one, into the array _mydocker_plain.
+_mydocker_words() {
+	local i=$1
+	_mydocker_plain=()
+	while [ "$i" -lt "$COMP_CWORD" ]; do
+		case ${COMP_WORDS[i]} in
+		--*=*) ;;
+		-*) _mydocker_in "${COMP_WORDS[i]}" "$2" && i=$((i + 1)) ;;
+		*) _mydocker_plain+=("$i") ;;
+		esac
+		i=$((i + 1))
+	done
+}
+
+# _mydocker_reply WORDS...: the words that start with the current one.
+_mydocker_reply() {
+	local IFS=$'\n'
+	COMPREPLY=($(IFS=$' \t\n' compgen -W "$*" -- "$cur"))
+}
+
+# _mydocker_files [-d]: files (or directories), names with spaces kept whole.
+_mydocker_files() {
+	local IFS=$'\n'
+	COMPREPLY=($(compgen ${1:--f} -- "$cur"))
+	compopt -o filenames 2>/dev/null
+}
+
+_mydocker() {
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local cmd="" cmd_at=0 _mydocker_plain
+	COMPREPLY=()
+
+	# The command: the first word that is neither a global flag nor its value.
+	_mydocker_words 1 "$_mydocker_global_args"
+	if [ ${#_mydocker_plain[@]} -gt 0 ]; then
+		cmd_at=${_mydocker_plain[0]}
+		cmd=${COMP_WORDS[cmd_at]}
+	fi
+
+	if [ -z "$cmd" ]; then
+		case $prev in
+		--log-format) _mydocker_reply text json; return ;;
+		--log) _mydocker_files; return ;;
+		esac
+		case $cur in
+		-*) _mydocker_reply $_mydocker_global_flags ;;
+		*) _mydocker_reply $_mydocker_commands ;;
+		esac
+		return
+	fi
+
+	case $cmd in
+	run) _mydocker_run "$cmd_at" ;;
+	esac
+}
+
+# mydocker run: flags and their values until the command, then files.
+_mydocker_run() {
+	local _mydocker_plain
+	_mydocker_words $(($1 + 1)) "$_mydocker_run_args"
+	if [ ${#_mydocker_plain[@]} -gt 0 ]; then
+		_mydocker_files # past the command: its arguments
+		return
+	fi
+	case $prev in
+	--security-opt) _mydocker_reply seccomp=unconfined seccomp=; compopt -o nospace 2>/dev/null; return ;;
+	--cap-add | --cap-drop) _mydocker_reply $_mydocker_caps; return ;;
+	-w | --workdir) _mydocker_files -d; return ;;
+	--device) _mydocker_files; return ;;
+	-e | --env) _mydocker_reply $(compgen -e); return ;;
+	-u | --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
+	-h | --hostname | -m | --memory | --memory-swap | --cpus | -c | --cpu-shares | \
+		--cpuset-cpus | --cpuset-mems | --pids-limit | --device-cgroup-rule)
+		return ;;
+	esac
+	case $cur in
+	-*) _mydocker_reply $_mydocker_run_flags ;;
+	*) _mydocker_files ;;
+	esac
+}
+
+_mydocker_runtime_global_flags="--root --log --log-format --debug --systemd-cgroup
+	--rootless --criu -v --version -h --help"
+_mydocker_runtime_global_args="--root --log --log-format --rootless --criu"
+_mydocker_runtime_commands="create start run state kill delete exec ps list pause
+	resume update events features spec"
+# Each command's flags (-h, --help everywhere) and those that take a value.
+_mydocker_runtime_create_flags="-b --bundle --console-socket --pid-file --no-pivot
+	--no-new-keyring --preserve-fds"
+_mydocker_runtime_create_args="-b --bundle --console-socket --pid-file --preserve-fds"
+_mydocker_runtime_run_flags="$_mydocker_runtime_create_flags -d --detach --keep"
+_mydocker_runtime_run_args=$_mydocker_runtime_create_args
+_mydocker_runtime_kill_flags="-a --all"
+_mydocker_runtime_delete_flags="-f --force"
+_mydocker_runtime_exec_flags="-p --process -d --detach -t --tty --console-socket
+	--pid-file --cwd -e --env -u --user -g --additional-gids -c --cap --no-new-privs
+	--apparmor --process-label --preserve-fds --ignore-paused --cgroup"
+_mydocker_runtime_exec_args="-p --process --console-socket --pid-file --cwd -e --env
+	-u --user -g --additional-gids -c --cap --apparmor --process-label
+	--preserve-fds --cgroup"
+_mydocker_runtime_ps_flags="-f --format"
+_mydocker_runtime_ps_args="-f --format"
+_mydocker_runtime_list_flags="-q --quiet -f --format"
+_mydocker_runtime_list_args="-f --format"
+_mydocker_runtime_update_flags="-r --resources --memory --memory-swap
+	--memory-reservation --kernel-memory --cpu-shares --cpu-quota --cpu-period
+	--cpuset-cpus --cpuset-mems --pids-limit --blkio-weight"
+_mydocker_runtime_update_args=$_mydocker_runtime_update_flags
+_mydocker_runtime_events_flags="--stats --interval"
+_mydocker_runtime_events_args="--interval"
+_mydocker_runtime_spec_flags="-b --bundle --rootless"
+_mydocker_runtime_spec_args="-b --bundle"
+
+_mydocker_runtime() {
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local i cmd="" cmd_at=$COMP_CWORD root=/run/mydocker-runtime flags args nargs v
+	local _mydocker_plain
+	COMPREPLY=()
+	[ "$(id -u 2>/dev/null)" != 0 ] && [ -n "${XDG_RUNTIME_DIR:-}" ] &&
+		root=$XDG_RUNTIME_DIR/mydocker-runtime
+
+	_mydocker_words 1 "$_mydocker_runtime_global_args"
+	if [ ${#_mydocker_plain[@]} -gt 0 ]; then
+		cmd_at=${_mydocker_plain[0]}
+		cmd=${COMP_WORDS[cmd_at]}
+	fi
+	# The state directory, for the ids: --root DIR or --root=DIR.
+	for ((i = 1; i < cmd_at; i++)); do
+		case ${COMP_WORDS[i]} in
+		--root=*) root=${COMP_WORDS[i]#--root=} ;;
+		--root) root=${COMP_WORDS[i + 1]} ;;
+		esac
+	done
+
+	if [ -z "$cmd" ]; then
+		case $prev in
+		--root) _mydocker_files -d; return ;;
+		--log | --criu) _mydocker_files; return ;;
+		--log-format) _mydocker_reply text json; return ;;
+		--rootless) _mydocker_reply true false auto; return ;;
+		esac
+		case $cur in
+		-*) _mydocker_reply $_mydocker_runtime_global_flags ;;
+		*) _mydocker_reply $_mydocker_runtime_commands ;;
+		esac
+		return
+	fi
+	_mydocker_in "$cmd" "$_mydocker_runtime_commands" || return
+
+	v=_mydocker_runtime_${cmd}_flags
+	flags="${!v:-} -h --help"
+	v=_mydocker_runtime_${cmd}_args
+	args=${!v:-}
+
+	# How many plain arguments (the id, then kill's signal) come before.
+	_mydocker_words $((cmd_at + 1)) "$args"
+	nargs=${#_mydocker_plain[@]}
+
+	if _mydocker_in "$prev" "$args"; then
+		case $prev in
+		-b | --bundle | --cwd) _mydocker_files -d ;;
+		--console-socket | --pid-file | -p | --process | -r | --resources) _mydocker_files ;;
+		-f | --format) _mydocker_reply table json ;;
+		esac
+		return
+	fi
+	case $cur in
+	-*) _mydocker_reply $flags; return ;;
+	esac
+	case $cmd in
+	list | features | spec) return ;;
+	esac
+	if [ $nargs = 0 ]; then
+		_mydocker_reply $(ls "$root" 2>/dev/null)
+	elif [ "$cmd" = kill ] && [ $nargs = 1 ]; then
+		_mydocker_reply $(compgen -A signal | sed -n 's/^SIG//p')
+	elif [ "$cmd" = exec ]; then
+		_mydocker_files
+	fi
+}
+
+complete -F _mydocker mydocker
+complete -F _mydocker_runtime mydocker-runtime
