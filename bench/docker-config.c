@@ -2,7 +2,7 @@
  * readonlyPaths that `mydocker run` gives a container (Docker's defaults),
  * as one JSON object, for bench/oci-run's "Docker's defaults" variant.
  * Built by bench/oci-run against build/libmdruntime.a. */
-#include "engine/runconfig.h"
+#include "engine/containers/runconfig.h"
 
 #include <stdio.h>
 

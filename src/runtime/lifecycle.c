@@ -163,6 +163,7 @@ static int create_claimed(const struct rt_oci *rt, const char *id, const char *b
 				     .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot,
 				     .systemd_cgroup = rt->systemd_cgroup,
 				     .log = rt->log, .log_ctx = rt->log_ctx,
+				     .seccomp_cache_dir = rt->seccomp_cache_dir,
 				     .cgroup_intent = record_intent, .intent_ctx = &intent };
 	cleanup_free char *fifo = NULL;
 	struct rt_container *c = NULL;

@@ -30,6 +30,9 @@ struct rt_oci {
 	 * NULL: dropped. */
 	rt_log_fn log;
 	void *log_ctx;
+	/* Where compiled seccomp filters are kept between runs
+	 * (rt_seccomp_compile_cached); NULL: compiled every time. */
+	const char *seccomp_cache_dir;
 };
 
 struct rt_oci_create_opts {

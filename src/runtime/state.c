@@ -348,6 +348,14 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool has_state_file(int root_fd, const char *id)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" STATE_JSON, id);
+	return faccessat(root_fd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int state_list(const char *root, char ***ids, md_error *err)
 {
 	cleanup_dir DIR *d = opendir(root);
@@ -362,9 +370,13 @@ int state_list(const char *root, char ***ids, md_error *err)
 		free(v);
 		return md_error_set(err, errno, "open `%s`", root);
 	}
-	while ((e = readdir(d)))
+	while ((e = readdir(d))) {
+		/* a caller's own dot-directory (a cache) is no container */
+		if (e->d_name[0] == '.' && !has_state_file(dirfd(d), e->d_name))
+			continue;
 		if (e->d_type == DT_DIR && state_check_id(e->d_name, NULL) == 0)
 			md_strv_push(&v, e->d_name);
+	}
 	qsort(v, md_strv_len(v), sizeof(char *), cmp_str);
 	*ids = v;
 	return 0;

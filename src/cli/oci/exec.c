@@ -225,6 +225,7 @@ static int run_exec(struct oci_ctx *ctx, const char *id, const struct exec_opts 
 		    char **args, md_error *err)
 {
 	struct rt_exec_opts eo = { .stdio = { 0, 1, 2 }, .preserve_fds = o->preserve_fds,
+				   .seccomp_cache_dir = ctx->seccomp_cache,
 				   .log = cli_log_sink, .log_ctx = &ctx->log };
 	struct rt_supervise_opts so = { .in_fd = 0, .out_fd = 1, .tty_fd = isatty(0) ? 0 : -1 };
 	struct rt_supervisor sup = { .sigfd = -1, .raw_fd = -1 };

@@ -16,7 +16,8 @@
 struct rt_oci oci_rt(struct oci_ctx *ctx)
 {
 	return (struct rt_oci){ .root = ctx->root, .systemd_cgroup = ctx->systemd_cgroup,
-				.log = cli_log_sink, .log_ctx = &ctx->log };
+				.log = cli_log_sink, .log_ctx = &ctx->log,
+				.seccomp_cache_dir = ctx->seccomp_cache };
 }
 
 int oci_fail(struct oci_ctx *ctx, const md_error *err)

@@ -136,6 +136,9 @@ int main(int argc, char **argv)
 		cli_fail(&ctx.log, &err);
 		return 1;
 	}
+	static char cache[4096];
+	snprintf(cache, sizeof(cache), "%s/" MD_SECCOMP_CACHE_DIR, ctx.root);
+	ctx.seccomp_cache = cache;
 	if (optind >= argc) {
 		fputs(usage, stderr);
 		return 1;

@@ -10,11 +10,15 @@
 #define MD_RUNTIME_VERSION "0.1.0"
 #define MD_OCI_VERSION "1.2.0"
 #define MD_RUNTIME_DEFAULT_ROOT "/run/mydocker-runtime"
+/* Compiled seccomp filters, in the state root so that --root moves them
+ * too; the leading dot keeps it out of `list` (state_list). */
+#define MD_SECCOMP_CACHE_DIR ".seccomp-cache"
 
 struct oci_ctx {
 	struct cli_log log;
 	const char *root;      /* --root */
 	bool systemd_cgroup;
+	const char *seccomp_cache; /* MD_SECCOMP_CACHE_DIR under root */
 };
 
 /* A verb: argv[0] is its name. Returns the exit status. */
