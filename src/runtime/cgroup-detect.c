@@ -17,8 +17,8 @@ static const char *const v1_known[] = {
 	"debug",
 };
 
-/* The cgroup view of a mountinfo line; kept for the unit tests, which
- * build cg_mount tables by hand. */
+/* The cgroup view of a mountinfo line (the unit tests build cg_mount
+ * tables by hand). */
 static void cg_mount_of(const struct md_mountinfo *mi, struct cg_mount *m)
 {
 	m->root = mi->root;
@@ -26,16 +26,6 @@ static void cg_mount_of(const struct md_mountinfo *mi, struct cg_mount *m)
 	m->dev = mi->dev;
 	m->fstype = mi->fstype;
 	m->opts = mi->super;
-}
-
-int cg_parse_mountinfo_line(char *line, struct cg_mount *m)
-{
-	struct md_mountinfo mi;
-
-	if (md_mountinfo_parse(line, &mi) < 0)
-		return -1;
-	cg_mount_of(&mi, m);
-	return 0;
 }
 
 static bool v1_known_controller(const char *name)

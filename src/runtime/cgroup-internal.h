@@ -147,8 +147,6 @@ int cg_check_blkdev(int64_t major, int64_t minor, md_error *err);
 struct cg_mount {
 	char *root, *point, *dev, *fstype, *opts;
 };
-/* md_mountinfo_parse, seen as a cg_mount: 0, or -1 when malformed. */
-int cg_parse_mountinfo_line(char *line, struct cg_mount *m);
 /* Controllers named by v1 super options ("rw,cpu,cpuacct" -> cpu, cpuacct;
  * "rw,name=systemd" -> name=systemd). NULL-terminated, caller frees. */
 char **cg_v1_controllers(const char *opts);

@@ -2,6 +2,7 @@
  * for one container (what dockerd's setupSeccomp does). */
 #include "seccomp.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/util.h"
 #include "spec.h"
 
@@ -217,15 +218,6 @@ static int bad(md_error *err, const char *fmt, ...)
 	return md_error_set(err, 0, "seccomp profile: %s", msg);
 }
 
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	return v;
-}
-
 static bool string_list(json_object *v)
 {
 	if (!json_object_is_type(v, json_type_array))
@@ -272,8 +264,8 @@ struct cond {
 static int eval_cond(json_object *c, const char *what, size_t i, const struct target *t,
 		     bool all_caps, struct cond *out, md_error *err)
 {
-	json_object *caps = member(c, "caps"), *arches = member(c, "arches"),
-		    *kernel = member(c, "minKernel");
+	json_object *caps = md_json_member(c, "caps"), *arches = md_json_member(c, "arches"),
+		    *kernel = md_json_member(c, "minKernel");
 	unsigned major, minor;
 
 	*out = (struct cond){ -1, -1, -1 };
@@ -302,7 +294,7 @@ static int eval_cond(json_object *c, const char *what, size_t i, const struct ta
 static int rule_applies(json_object *rule, size_t i, const struct target *t, bool *yes,
 			md_error *err)
 {
-	json_object *ex = member(rule, "excludes"), *in = member(rule, "includes");
+	json_object *ex = md_json_member(rule, "excludes"), *in = md_json_member(rule, "includes");
 	struct cond c;
 
 	*yes = false;
@@ -324,7 +316,7 @@ static int rule_applies(json_object *rule, size_t i, const struct target *t, boo
 
 static void copy_member(json_object *to, json_object *from, const char *key)
 {
-	json_object *v = member(from, key);
+	json_object *v = md_json_member(from, key);
 
 	if (v)
 		json_object_object_add(to, key, json_object_get(v));
@@ -334,7 +326,7 @@ static void copy_member(json_object *to, json_object *from, const char *key)
  * args. */
 static int oci_rule(json_object *rule, size_t i, json_object **out, md_error *err)
 {
-	json_object *name = member(rule, "name"), *names = member(rule, "names");
+	json_object *name = md_json_member(rule, "name"), *names = md_json_member(rule, "names");
 	json_object *o;
 
 	if (names && !json_object_is_type(names, json_type_array))
@@ -387,7 +379,7 @@ static int oci_syscalls(json_object *list, const struct target *t, json_object *
  * architecture: it and its subArchitectures. */
 static int oci_arches(json_object *profile, json_object *to, md_error *err)
 {
-	json_object *list = member(profile, "architectures"), *map = member(profile, "archMap");
+	json_object *list = md_json_member(profile, "architectures"), *map = md_json_member(profile, "archMap");
 	const char *native = rt_seccomp_native_arch();
 	json_object *out;
 
@@ -407,7 +399,7 @@ static int oci_arches(json_object *profile, json_object *to, md_error *err)
 	json_object_object_add(to, "architectures", out);
 	for (size_t i = 0; i < json_object_array_length(map); i++) {
 		json_object *e = json_object_array_get_idx(map, i);
-		json_object *arch = member(e, "architecture"), *subs = member(e, "subArchitectures");
+		json_object *arch = md_json_member(e, "architecture"), *subs = md_json_member(e, "subArchitectures");
 
 		if (!json_object_is_type(arch, json_type_string) || (subs && !string_list(subs)))
 			return bad(err, "archMap[%zu]: needs an architecture and a list of "
@@ -439,9 +431,9 @@ int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **ou
 	*out = NULL;
 	if (!json_object_is_type(profile, json_type_object))
 		return bad(err, "must be a JSON object");
-	syscalls = member(profile, "syscalls");
+	syscalls = md_json_member(profile, "syscalls");
 	/* dockerd: no default action and no rules means no seccomp at all. */
-	if (!member(profile, "defaultAction") &&
+	if (!md_json_member(profile, "defaultAction") &&
 	    (!syscalls || (json_object_is_type(syscalls, json_type_array) &&
 			   json_object_array_length(syscalls) == 0)))
 		return 0;

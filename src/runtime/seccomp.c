@@ -2,6 +2,7 @@
  * seccomp.h for when the child loads it. */
 #include "seccomp.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/util.h"
 
 #include <errno.h>
@@ -133,16 +134,6 @@ static const char *text(json_object *v)
 						 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-/* A member; null counts as absent, as in Go's decoder. */
-static json_object *member(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	return v;
-}
-
 /* A non-negative integer no larger than max. */
 static bool get_uint(json_object *v, uint64_t max, uint64_t *out)
 {
@@ -160,7 +151,7 @@ static bool get_uint(json_object *v, uint64_t max, uint64_t *out)
 static int parse_action(json_object *o, const char *akey, const char *ekey, const char *at,
 			uint32_t *out, md_error *err)
 {
-	json_object *v = member(o, akey), *errno_v = member(o, ekey);
+	json_object *v = md_json_member(o, akey), *errno_v = md_json_member(o, ekey);
 	const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 	uint64_t e = EPERM;
 
@@ -186,20 +177,20 @@ static int parse_action(json_object *o, const char *akey, const char *ekey, cons
 static int parse_arg(json_object *a, size_t i, size_t j, struct scmp_arg_cmp *out,
 		     md_error *err)
 {
-	json_object *op = member(a, "op"), *v;
+	json_object *op = md_json_member(a, "op"), *v;
 	uint64_t index;
 
 	if (!json_object_is_type(a, json_type_object))
 		return bad(err, ".syscalls[%zu].args[%zu]: must be an object", i, j);
-	v = member(a, "index");
+	v = md_json_member(a, "index");
 	if (!v || !get_uint(v, MAX_ARG_INDEX, &index))
 		return bad(err, ".syscalls[%zu].args[%zu].index: must be 0..%d", i, j, MAX_ARG_INDEX);
 	out->arg = (unsigned)index;
-	v = member(a, "value");
+	v = md_json_member(a, "value");
 	if (!v || !get_uint(v, UINT64_MAX, &out->datum_a))
 		return bad(err, ".syscalls[%zu].args[%zu].value: must be an unsigned integer", i, j);
 	/* For SCMP_CMP_MASKED_EQ: value is the mask, valueTwo the datum. */
-	v = member(a, "valueTwo");
+	v = md_json_member(a, "valueTwo");
 	out->datum_b = 0;
 	if (v && !get_uint(v, UINT64_MAX, &out->datum_b))
 		return bad(err, ".syscalls[%zu].args[%zu].valueTwo: must be an unsigned integer",
@@ -299,11 +290,11 @@ static int add_syscall(scmp_filter_ctx ctx, json_object *s, size_t i, uint32_t d
 	snprintf(at, sizeof(at), ".syscalls[%zu]", i);
 	if (parse_action(s, "action", "errnoRet", at, &r.action, err) < 0)
 		return -1;
-	ret = parse_args(member(s, "args"), i, &r, err);
+	ret = parse_args(md_json_member(s, "args"), i, &r, err);
 	/* libseccomp refuses a rule that only repeats the default: check it,
 	 * add nothing. */
 	if (ret == 0)
-		ret = add_names(ctx, member(s, "names"), i, r.action != default_action ? &r : NULL,
+		ret = add_names(ctx, md_json_member(s, "names"), i, r.action != default_action ? &r : NULL,
 				err);
 	free(r.conds);
 	return ret;
@@ -431,7 +422,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct rt_seccomp *f, md_error *err)
 
 static int check_listener(json_object *config, md_error *err)
 {
-	json_object *v = member(config, "listenerPath");
+	json_object *v = md_json_member(config, "listenerPath");
 
 	if (v && (!json_object_is_type(v, json_type_string) || *json_object_get_string(v)))
 		return bad(err, ".listenerPath: seccomp notify is not supported");
@@ -447,7 +438,7 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 		return bad(err, ": must be an object");
 	if (parse_action(config, "defaultAction", "defaultErrnoRet", "", &def, err) < 0 ||
 	    check_listener(config, err) < 0 ||
-	    parse_flags(member(config, "flags"), &f->flags, err) < 0)
+	    parse_flags(md_json_member(config, "flags"), &f->flags, err) < 0)
 		return -1;
 	*ctx = seccomp_init(def);
 	if (!*ctx)
@@ -458,8 +449,8 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 	 * ~1.5 ms per container; each syscall is also checked faster. */
 	if (seccomp_attr_set(*ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
 		return md_error_set(err, EINVAL, "seccomp: binary tree optimization");
-	if (add_arches(*ctx, member(config, "architectures"), err) < 0 ||
-	    add_syscalls(*ctx, member(config, "syscalls"), def, err) < 0)
+	if (add_arches(*ctx, md_json_member(config, "architectures"), err) < 0 ||
+	    add_syscalls(*ctx, md_json_member(config, "syscalls"), def, err) < 0)
 		return -1;
 	return export_bpf(*ctx, f, err);
 }

@@ -14,6 +14,7 @@
 #include "spec.h"
 
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/util.h"
 
 #include <errno.h>
@@ -112,15 +113,6 @@ static int want(json_object *v, json_type t, const struct where *w, md_error *er
 		   type_phrase(json_object_get_type(v)));
 }
 
-/* obj[key]; NULL when absent or null (json-c stores null as NULL). */
-static json_object *member(json_object *obj, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(obj, key, &v);
-	return v;
-}
-
 /* The string in v, borrowed from v. */
 static int string_of(json_object *v, const struct where *w, const char **out,
 		     md_error *err)
@@ -216,7 +208,7 @@ static int lookup_name(json_object *obj, const char *key, const struct where *w,
 		       int (*fn)(const char *), const char *what, int *out,
 		       md_error *err)
 {
-	json_object *v = member(obj, key);
+	json_object *v = md_json_member(obj, key);
 	const char *s;
 
 	if (!v)
@@ -294,7 +286,7 @@ static int parse_fields(json_object *obj, const struct where *w, const struct fi
 			size_t n, void *base, md_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		json_object *v = member(obj, f[i].key);
+		json_object *v = md_json_member(obj, f[i].key);
 
 		if (!v && f[i].required)
 			return bad(err, AT(w, f[i].key), "required field is missing");
@@ -312,7 +304,7 @@ static int parse_fields(json_object *obj, const struct where *w, const struct fi
 static int parse_sub_fields(json_object *obj, const char *key, const struct where *w,
 			    const struct field *f, size_t n, void *base, md_error *err)
 {
-	json_object *sub = member(obj, key);
+	json_object *sub = md_json_member(obj, key);
 
 	if (!sub)
 		return 0;
@@ -333,7 +325,7 @@ typedef int (*elem_fn)(json_object *v, const struct where *w, void *elem, md_err
 static int parse_array(json_object *obj, const char *key, const struct where *w,
 		       size_t size, elem_fn fn, void **arr, size_t *n, md_error *err)
 {
-	json_object *a = member(obj, key);
+	json_object *a = md_json_member(obj, key);
 	const struct where *aw = AT(w, key);
 	size_t len;
 
@@ -375,7 +367,7 @@ static int parse_array(json_object *obj, const char *key, const struct where *w,
 static int parse_map(json_object *obj, const char *key, const struct where *w,
 		     size_t size, size_t value_off, void **arr, size_t *n, md_error *err)
 {
-	json_object *m = member(obj, key);
+	json_object *m = md_json_member(obj, key);
 	const struct where *mw = AT(w, key);
 	size_t i = 0;
 
@@ -486,7 +478,7 @@ static int parse_gid(json_object *v, const struct where *w, void *elem, md_error
 static int parse_user(json_object *proc, const struct where *w, struct spec_process *p,
 		      md_error *err)
 {
-	json_object *u = member(proc, "user");
+	json_object *u = md_json_member(proc, "user");
 	const struct where *uw = AT(w, "user");
 
 	if (!u)
@@ -524,7 +516,7 @@ static int parse_cap_list(json_object *list, const struct where *w, uint64_t *ma
 static int parse_caps(json_object *proc, const struct where *w, struct spec_caps *caps,
 		      md_error *err)
 {
-	json_object *c = member(proc, "capabilities");
+	json_object *c = md_json_member(proc, "capabilities");
 	const struct where *cw = AT(w, "capabilities");
 
 	if (!c)
@@ -533,7 +525,7 @@ static int parse_caps(json_object *proc, const struct where *w, struct spec_caps
 		return -1;
 	caps->set = true;
 	for (size_t i = 0; i < ARRAY_SIZE(cap_sets); i++) {
-		json_object *list = member(c, cap_sets[i].key);
+		json_object *list = md_json_member(c, cap_sets[i].key);
 		uint64_t *mask = (uint64_t *)((char *)caps + cap_sets[i].off);
 
 		if (list && parse_cap_list(list, AT(cw, cap_sets[i].key), mask, err) < 0)
@@ -774,7 +766,7 @@ static int parse_mount(json_object *v, const struct where *w, void *elem, md_err
 
 	if (want(v, json_type_object, w, err) < 0 || PARSE_FIELDS(v, w, mount_fields, m, err) < 0)
 		return -1;
-	if (has_entries(member(v, "uidMappings")) || has_entries(member(v, "gidMappings")))
+	if (has_entries(md_json_member(v, "uidMappings")) || has_entries(md_json_member(v, "gidMappings")))
 		return bad(err, w, "idmapped mounts (uidMappings, gidMappings) are not supported");
 	if (spec_mount_parse_options(m, err) < 0)
 		return prefix(err, AT(w, "options"));
@@ -826,7 +818,7 @@ static int parse_hook(json_object *v, const struct where *w, void *elem, md_erro
 static int parse_hooks(json_object *obj, const struct where *w, struct spec_hooks *h,
 		       md_error *err)
 {
-	json_object *hooks = member(obj, "hooks");
+	json_object *hooks = md_json_member(obj, "hooks");
 	const struct where *hw = AT(w, "hooks");
 
 	if (!hooks)
@@ -951,8 +943,8 @@ static const struct field device_rule_fields[] = {
 static int parse_swappiness(json_object *res, const struct where *w, struct opt_i64 *out,
 			    md_error *err)
 {
-	json_object *mem = member(res, "memory");
-	json_object *v = mem ? member(mem, "swappiness") : NULL;
+	json_object *mem = md_json_member(res, "memory");
+	json_object *v = mem ? md_json_member(mem, "swappiness") : NULL;
 	int64_t n;
 
 	if (!v)
@@ -969,7 +961,7 @@ static int parse_swappiness(json_object *res, const struct where *w, struct opt_
 static int parse_block_io(json_object *res, const struct where *w, struct spec_resources *r,
 			  md_error *err)
 {
-	json_object *b = member(res, "blockIO");
+	json_object *b = md_json_member(res, "blockIO");
 	const struct where *bw = AT(w, "blockIO");
 
 	if (!b)
@@ -994,7 +986,7 @@ static int parse_block_io(json_object *res, const struct where *w, struct spec_r
 static int parse_device_type(json_object *rule, const struct where *w, char *out,
 			     md_error *err)
 {
-	json_object *v = member(rule, "type");
+	json_object *v = md_json_member(rule, "type");
 	const char *s;
 
 	if (!v)
@@ -1013,7 +1005,7 @@ static int parse_device_type(json_object *rule, const struct where *w, char *out
 static int parse_device_access(json_object *rule, const struct where *w, char out[4],
 			       md_error *err)
 {
-	json_object *v = member(rule, "access");
+	json_object *v = md_json_member(rule, "access");
 	char seen[4] = "";
 	size_t n = 0;
 	const char *s;
@@ -1072,7 +1064,7 @@ static int parse_net_priority(json_object *v, const struct where *w, void *elem,
 		return -1;
 	if (!ifname_ok(p->name))
 		return bad(err, AT(w, "name"), "invalid interface name %s",
-			   json_text(member(v, "name")));
+			   json_text(md_json_member(v, "name")));
 	return 0;
 }
 
@@ -1083,7 +1075,7 @@ static const struct field network_fields[] = {
 static int parse_network(json_object *res, const struct where *w, struct spec_resources *r,
 			 md_error *err)
 {
-	json_object *n = member(res, "network");
+	json_object *n = md_json_member(res, "network");
 	const struct where *nw = AT(w, "network");
 
 	if (!n)
@@ -1099,7 +1091,7 @@ static int parse_network(json_object *res, const struct where *w, struct spec_re
 static int parse_resources(json_object *lx, const struct where *lw, struct spec_resources *r,
 			   md_error *err)
 {
-	json_object *res = member(lx, "resources");
+	json_object *res = md_json_member(lx, "resources");
 	const struct where *w = AT(lw, "resources");
 
 	if (!res)
@@ -1124,7 +1116,7 @@ static int parse_resources(json_object *lx, const struct where *lw, struct spec_
 static int parse_rootfs_propagation(json_object *lx, const struct where *w,
 				    unsigned long *out, md_error *err)
 {
-	json_object *v = member(lx, "rootfsPropagation");
+	json_object *v = md_json_member(lx, "rootfsPropagation");
 	const char *s;
 
 	if (!v)
@@ -1166,7 +1158,7 @@ static int keep_linux_json(json_object *lx, const struct where *w, struct spec_l
 			   md_error *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(linux_json); i++) {
-		json_object *v = member(lx, linux_json[i].key);
+		json_object *v = md_json_member(lx, linux_json[i].key);
 
 		if (!v)
 			continue;
@@ -1180,7 +1172,7 @@ static int keep_linux_json(json_object *lx, const struct where *w, struct spec_l
 static int parse_linux(json_object *obj, const struct where *w, struct spec_linux *l,
 		       md_error *err)
 {
-	json_object *lx = member(obj, "linux");
+	json_object *lx = md_json_member(obj, "linux");
 	const struct where *lw = AT(w, "linux");
 
 	if (!lx)
@@ -1220,7 +1212,7 @@ static const struct field root_fields[] = {
 
 static int parse_root(json_object *obj, const struct where *w, struct spec *s, md_error *err)
 {
-	json_object *root = member(obj, "root");
+	json_object *root = md_json_member(obj, "root");
 
 	/* Optional in the spec for Windows only. */
 	if (!root)
@@ -1239,7 +1231,7 @@ static int parse_spec(json_object *obj, struct spec *s, md_error *err)
 	    PARSE_FIELDS(obj, w, spec_fields, s, err) < 0 ||
 	    parse_root(obj, w, s, err) < 0)
 		return -1;
-	proc = member(obj, "process");
+	proc = md_json_member(obj, "process");
 	if (proc && parse_process(proc, AT(w, "process"), &s->process, err) < 0)
 		return -1;
 	if (PARSE_ARRAY(obj, "mounts", w, s->mounts, s->n_mounts, parse_mount, err) < 0 ||

@@ -1,5 +1,6 @@
 #include "sysctl.h"
 #include "../util/cleanup.h"
+#include "../util/json.h"
 #include "../util/path.h"
 #include "../util/util.h"
 #include "namespaces.h"
@@ -82,15 +83,15 @@ int sysctl_apply(const struct spec *s, md_error *err)
 
 int personality_apply(const struct spec *s, md_error *err)
 {
-	json_object *p = s->linux.personality, *v;
+	json_object *p = s->linux.personality, *flags;
 	unsigned long persona;
 	const char *domain;
 
 	if (!p)
 		return 0;
-	if (!json_object_object_get_ex(p, "domain", &v) || !json_object_is_type(v, json_type_string))
+	domain = md_json_string(p, "domain");
+	if (!domain)
 		return md_error_set(err, EINVAL, "config: linux.personality.domain: expected a string");
-	domain = json_object_get_string(v);
 	if (strcmp(domain, "LINUX") == 0)
 		persona = PER_LINUX;
 	else if (strcmp(domain, "LINUX32") == 0)
@@ -98,8 +99,8 @@ int personality_apply(const struct spec *s, md_error *err)
 	else
 		return md_error_set(err, EINVAL, "config: linux.personality.domain: unknown `%s`",
 				    domain);
-	if (json_object_object_get_ex(p, "flags", &v) && json_object_is_type(v, json_type_array) &&
-	    json_object_array_length(v) > 0)
+	flags = md_json_member_of(p, "flags", json_type_array);
+	if (flags && json_object_array_length(flags) > 0)
 		return md_error_set(err, ENOTSUP, "config: linux.personality.flags: not supported");
 	if (personality(persona) < 0)
 		return md_error_set(err, errno, "personality %s", domain);

@@ -4,6 +4,7 @@
 #include "unit.h"
 #include "runtime/cgroup-internal.h"
 #include "util/cleanup.h"
+#include "util/mountinfo.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -116,18 +117,18 @@ TEST(cgroup_mountinfo_line)
 	char l1[] = "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory";
 	char l2[] = "41 31 0:38 / /sys/fs/cgroup/uni\\040fied rw - cgroup2 cgroup2 rw,nsdelegate";
 	char l3[] = "41 31 0:38 / /x rw";
-	struct cg_mount m;
+	struct md_mountinfo m;
 
-	CHECK_INT(cg_parse_mountinfo_line(l1, &m), 0);
+	CHECK_INT(md_mountinfo_parse(l1, &m), 0);
 	CHECK_STR(m.point, "/sys/fs/cgroup/memory");
 	CHECK_STR(m.fstype, "cgroup");
-	CHECK_STR(m.opts, "rw,memory");
+	CHECK_STR(m.super, "rw,memory");
 	CHECK_STR(m.dev, "0:32");
 	CHECK_STR(m.root, "/");
-	CHECK_INT(cg_parse_mountinfo_line(l2, &m), 0);
+	CHECK_INT(md_mountinfo_parse(l2, &m), 0);
 	CHECK_STR(m.point, "/sys/fs/cgroup/uni fied");
 	CHECK_STR(m.fstype, "cgroup2");
-	CHECK_INT(cg_parse_mountinfo_line(l3, &m), -1);
+	CHECK_INT(md_mountinfo_parse(l3, &m), -1);
 }
 
 TEST(cgroup_v1_controllers)

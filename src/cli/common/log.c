@@ -38,18 +38,6 @@ int cli_log_open(struct cli_log *l, const char *path, md_error *err)
 	return 0;
 }
 
-static void rfc3339_now(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char base[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
-}
-
 static void emit(const struct cli_log *l, int fd, enum rt_log_level lvl, const char *msg)
 {
 	char line[2048], when[64];
@@ -57,7 +45,7 @@ static void emit(const struct cli_log *l, int fd, enum rt_log_level lvl, const c
 	if (l->json) {
 		json_object *o = json_object_new_object();
 
-		rfc3339_now(when, sizeof(when));
+		md_rfc3339_now(when, sizeof(when));
 		json_object_object_add(o, "level", json_object_new_string(level_names[lvl]));
 		json_object_object_add(o, "msg", json_object_new_string(msg));
 		json_object_object_add(o, "time", json_object_new_string(when));

@@ -5,6 +5,7 @@
 #include "runtime/exec.h"
 #include "runtime/supervise.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -83,13 +84,13 @@ static int parse_user(const char *s, json_object *proc, md_error *err)
 
 static int add_gids(json_object *proc, char **gids, md_error *err)
 {
-	json_object *u, *a = json_object_new_array();
+	json_object *u = md_json_member_of(proc, "user", json_type_object);
+	json_object *a = json_object_new_array();
 
-	if (!json_object_object_get_ex(proc, "user", &u)) {
-		u = json_object_new_object();
+	if (!u) {
+		u = md_json_child(proc, "user", json_type_object);
 		json_object_object_add(u, "uid", json_object_new_int(0));
 		json_object_object_add(u, "gid", json_object_new_int(0));
-		json_object_object_add(proc, "user", u);
 	}
 	json_object_object_add(u, "additionalGids", a);
 	for (size_t i = 0; gids[i]; i++) {
@@ -110,17 +111,10 @@ static void add_caps(json_object *proc, char **caps)
 
 	if (!caps)
 		return;
-	if (!json_object_object_get_ex(proc, "capabilities", &c)) {
-		c = json_object_new_object();
-		json_object_object_add(proc, "capabilities", c);
-	}
+	c = md_json_child(proc, "capabilities", json_type_object);
 	for (size_t i = 0; sets[i]; i++) {
-		json_object *a;
+		json_object *a = md_json_child(c, sets[i], json_type_array);
 
-		if (!json_object_object_get_ex(c, sets[i], &a)) {
-			a = json_object_new_array();
-			json_object_object_add(c, sets[i], a);
-		}
 		for (size_t j = 0; caps[j]; j++)
 			json_object_array_add(a, json_object_new_string(caps[j]));
 	}
@@ -139,10 +133,7 @@ static int apply_flags(json_object *proc, const struct exec_opts *o, char **args
 	if (o->cwd)
 		json_object_object_add(proc, "cwd", json_object_new_string(o->cwd));
 	if (o->env) {
-		if (!json_object_object_get_ex(proc, "env", &env)) {
-			env = json_object_new_array();
-			json_object_object_add(proc, "env", env);
-		}
+		env = md_json_child(proc, "env", json_type_array);
 		for (size_t i = 0; o->env[i]; i++)
 			json_object_array_add(env, json_object_new_string(o->env[i]));
 	}
@@ -179,7 +170,8 @@ static int base_process(struct oci_ctx *ctx, const char *id, const struct exec_o
 		*out = root;
 		return 0;
 	}
-	if (!json_object_object_get_ex(root, "process", &proc)) {
+	proc = md_json_member(root, "process");
+	if (!proc) {
 		json_object_put(root);
 		return md_error_set(err, EINVAL, "exec: the container's config has no process");
 	}

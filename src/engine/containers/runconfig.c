@@ -3,6 +3,7 @@
 #include "runtime/seccomp.h"
 #include "runtime/spec-default.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #include <ctype.h>
@@ -312,11 +313,11 @@ static void add_mounts(json_object *c, json_object *lnx, const struct run_reques
  * no capabilities in the config, the process keeps all of root's. */
 static uint64_t bounding_caps(json_object *process)
 {
-	json_object *caps, *list;
+	json_object *caps = md_json_member_of(process, "capabilities", json_type_object);
+	json_object *list = md_json_member_of(caps, "bounding", json_type_array);
 	uint64_t mask = 0;
 
-	if (!json_object_object_get_ex(process, "capabilities", &caps) ||
-	    !json_object_object_get_ex(caps, "bounding", &list))
+	if (!list)
 		return UINT64_MAX;
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		int c = spec_cap_number(json_object_get_string(json_object_array_get_idx(list, i)));

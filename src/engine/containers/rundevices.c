@@ -158,7 +158,7 @@ static int add_host_path(json_object *nodes, json_object *rules, const char *hos
 			 const char *ctr, const char *perms, int depth, md_error *err)
 {
 	struct stat st;
-	DIR *d;
+	cleanup_dir DIR *d = NULL;
 	struct dirent *e;
 
 	if (stat(host, &st) < 0)
@@ -182,12 +182,9 @@ static int add_host_path(json_object *nodes, json_object *rules, const char *hos
 		if (stat(h, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 					  S_ISDIR(st.st_mode)))
 			continue;
-		if (add_host_path(nodes, rules, h, c, perms, depth + 1, err) < 0) {
-			closedir(d);
+		if (add_host_path(nodes, rules, h, c, perms, depth + 1, err) < 0)
 			return -1;
-		}
 	}
-	closedir(d);
 	return 0;
 }
 

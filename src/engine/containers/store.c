@@ -43,13 +43,13 @@ int store_claim(struct store_entry *e, md_error *err)
 	return 0;
 }
 
+/* The entry holds just its lock file; what fails to go stays for the
+ * next sweep. */
 static void remove_entry(const char *id)
 {
 	cleanup_free char *dir = entry_dir(id);
-	cleanup_free char *lock = xasprintf("%s/lock", dir);
 
-	unlink(lock);
-	rmdir(dir);
+	md_remove_dir_files(dir, NULL);
 }
 
 void store_release(struct store_entry *e)
@@ -88,7 +88,7 @@ static int sweep_one(const char *id, md_error *err)
 
 int store_sweep(md_error *err)
 {
-	DIR *d = opendir(ENGINE_CONTAINERS_DIR);
+	cleanup_dir DIR *d = opendir(ENGINE_CONTAINERS_DIR);
 	struct dirent *de;
 	int n = 0;
 
@@ -98,12 +98,9 @@ int store_sweep(md_error *err)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !owner_gone(de->d_name))
 			continue;
-		if (sweep_one(de->d_name, err) < 0) {
-			closedir(d);
+		if (sweep_one(de->d_name, err) < 0)
 			return -1;
-		}
 		n++;
 	}
-	closedir(d);
 	return n;
 }
