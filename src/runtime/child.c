@@ -163,7 +163,7 @@ static int step_hooks(const struct child_ctx *cx, struct child_run *run, md_erro
 		return -1;
 	if (!run->state_json)
 		return 0;
-	return rt_run_hooks_text(&cx->spec->hooks, RT_HOOK_CREATE_CONTAINER, run->state_json, err);
+	return hooks_run_text(&cx->spec->hooks, RT_HOOK_CREATE_CONTAINER, run->state_json, err);
 }
 
 static int step_names(const struct spec *s, md_error *err)
@@ -263,7 +263,7 @@ static int step_start_hooks(const struct child_ctx *cx, struct child_run *run, m
 	if (!o)
 		return md_error_set(err, EINVAL, "bad state from parent");
 	json_object_object_add(o, "status", json_object_new_string("created"));
-	r = rt_run_hooks(&cx->spec->hooks, RT_HOOK_START_CONTAINER, o, err);
+	r = hooks_run(&cx->spec->hooks, RT_HOOK_START_CONTAINER, o, err);
 	json_object_put(o);
 	return r;
 }

@@ -29,10 +29,10 @@
 #define CLONE_PIDFD 0x00001000
 #endif
 
-static void rt_log(const struct rt_create_opts *o, enum rt_log_level lvl, const char *fmt, ...)
+static void create_log(const struct rt_create_opts *o, enum rt_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void rt_log(const struct rt_create_opts *o, enum rt_log_level lvl, const char *fmt, ...)
+static void create_log(const struct rt_create_opts *o, enum rt_log_level lvl, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -174,8 +174,8 @@ static int parent_hooks(struct rt_container *c, const struct spec *spec, md_erro
 	if (sync_expect(c->sync_fd, SYNC_HOOKS, NULL, err) < 0)
 		return -1;
 	state = state_oci_json(c->state, RT_STATUS_CREATING);
-	if (rt_run_hooks(h, RT_HOOK_PRESTART, state, err) < 0 ||
-	    rt_run_hooks(h, RT_HOOK_CREATE_RUNTIME, state, err) < 0)
+	if (hooks_run(h, RT_HOOK_PRESTART, state, err) < 0 ||
+	    hooks_run(h, RT_HOOK_CREATE_RUNTIME, state, err) < 0)
 		goto out;
 	if (h->n_create_container || h->n_start_container) {
 		fd = hooks_state_memfd(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN),
@@ -266,14 +266,14 @@ static int make_cgroup(struct rt_container *c, const struct spec *spec,
 	md_error_clear(&e);
 	if (plan_cgroup(o, path, &cg, &e) == 0 &&
 	    cgroup_make(cg, &spec->linux.resources, &e) == 0) {
-		rt_log(o, RT_LOG_DEBUG, "cgroup %s created", path);
+		create_log(o, RT_LOG_DEBUG, "cgroup %s created", path);
 		c->cgroup = cg;
 		return 0;
 	}
 	cgroup_free(cg);
 	if ((e.errnum == EACCES || e.errnum == EPERM || e.errnum == EROFS) && userns_rootless() &&
 	    !cgroup_wants_limits(&spec->linux.resources)) {
-		rt_log(o, RT_LOG_DEBUG, "rootless: no cgroup (%s)", e.msg);
+		create_log(o, RT_LOG_DEBUG, "rootless: no cgroup (%s)", e.msg);
 		return 0;
 	}
 	*err = e;
@@ -349,7 +349,7 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	int r;
 
 	/* Once, here: the child only loads the program. */
-	if (rt_seccomp_compile_cached(spec->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
+	if (seccomp_compile_cached(spec->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
 		return -1;
 	proto.seccomp = filter;
 	if (o->systemd_cgroup)
@@ -405,7 +405,7 @@ int rt_create(const struct spec *spec, const struct rt_create_opts *o,
 		*err = saved;
 		return -1;
 	}
-	rt_log(o, RT_LOG_DEBUG, "container %s created, init pid %d", o->id, (int)c->pid);
+	create_log(o, RT_LOG_DEBUG, "container %s created, init pid %d", o->id, (int)c->pid);
 	*out = c;
 	return 0;
 }
@@ -426,7 +426,7 @@ int rt_start(struct rt_container *c, md_error *err)
 
 /* ---- containers made by another process ---- */
 
-int rt_open_init(const struct rt_state *st, int *pidfd, md_error *err)
+int container_open_init(const struct rt_state *st, int *pidfd, md_error *err)
 {
 	unsigned long long start;
 	bool zombie;
@@ -451,14 +451,14 @@ int rt_open_init(const struct rt_state *st, int *pidfd, md_error *err)
 	return 0;
 }
 
-int rt_container_attach(const struct rt_state *st, struct rt_container **out,
-			md_error *err)
+int container_attach(const struct rt_state *st, struct rt_container **out,
+		     md_error *err)
 {
 	struct rt_container *c = container_new(st->id);
 	md_error e;
 
 	c->pid = st->pid;
-	if (rt_open_init(st, &c->pidfd, &e) < 0) {
+	if (container_open_init(st, &c->pidfd, &e) < 0) {
 		if (e.errnum != ESRCH) {
 			rt_container_free(c);
 			if (err)
@@ -539,11 +539,11 @@ static int fifo_wait_exec(int fd, md_error *err)
 	return -1;
 }
 
-int rt_start_fifo(const char *fifo, const struct rt_state *st, md_error *err)
+int container_start_fifo(const char *fifo, const struct rt_state *st, md_error *err)
 {
 	cleanup_close int pidfd = -1, fd = -1;
 
-	if (rt_open_init(st, &pidfd, err) < 0)
+	if (container_open_init(st, &pidfd, err) < 0)
 		return -1;
 	/* Non-blocking: opening for reading must not wait for a writer that
 	 * may never come (an init that already died). */

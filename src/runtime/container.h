@@ -8,10 +8,10 @@
  *       the `create` process saves c->state, frees the container (nothing
  *       is killed, the cgroup stays) and exits; the child, no longer tied to
  *       its parent's life, blocks opening the fifo for writing. A later
- *       `start` calls rt_start_fifo().
+ *       `start` calls container_start_fifo().
  *
  * Processes in an existing container: rt_exec(). Commands on a container
- * made by another process: rt_container_attach() gives the same handle
+ * made by another process: container_attach() gives the same handle
  * (rt_signal, rt_wait, rt_destroy work on it).
  *
  * Nothing here prints or exits; everything returns md_error. */
@@ -42,11 +42,11 @@ struct rt_create_opts {
 	bool systemd_cgroup;
 	/* When set (detached mode), the child blocks opening this FIFO for
 	 * writing after setup (runc's exec.fifo, see state_make_fifo);
-	 * rt_start_fifo() opens it for reading. Otherwise the child waits for
+	 * container_start_fifo() opens it for reading. Otherwise the child waits for
 	 * rt_start() on the sync socket. */
 	const char *exec_fifo;
 	/* Where compiled seccomp filters are kept between starts
-	 * (rt_seccomp_compile_cached); NULL = compile every time. */
+	 * (seccomp_compile_cached); NULL = compile every time. */
 	const char *seccomp_cache_dir;
 	rt_log_fn log;
 	void *log_ctx;
@@ -88,17 +88,17 @@ int rt_start(struct rt_container *c, md_error *err);
  * an init that is gone: fails with ESRCH ("container not running") when it
  * exited or st->pid names another process, ENOENT when the fifo is gone
  * (already started). */
-int rt_start_fifo(const char *fifo, const struct rt_state *st, md_error *err);
+int container_start_fifo(const char *fifo, const struct rt_state *st, md_error *err);
 
 /* A handle on the init of a container recorded in st, made by another
  * process: pidfd opened and checked against st->start_time, cgroup opened.
  * When the init is gone, c->reaped is true and c->pidfd is -1. */
-int rt_container_attach(const struct rt_state *st, struct rt_container **out,
-			md_error *err);
+int container_attach(const struct rt_state *st, struct rt_container **out,
+		     md_error *err);
 
 /* Open a pidfd for st->pid and check that it is still the same process
  * (start time); ESRCH "container not running" when not. */
-int rt_open_init(const struct rt_state *st, int *pidfd, md_error *err);
+int container_open_init(const struct rt_state *st, int *pidfd, md_error *err);
 
 /* Signal the init (by pidfd). */
 int rt_signal(struct rt_container *c, int sig, md_error *err);

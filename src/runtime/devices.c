@@ -283,7 +283,7 @@ static int make_ptmx(int devfd, md_error *err)
 {
 	cleanup_close int pts = openat(devfd, "pts", O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 
-	if (pts < 0 || !fd_is_fs(pts, DEVPTS_SUPER_MAGIC))
+	if (pts < 0 || !mnt_fd_is_fs(pts, DEVPTS_SUPER_MAGIC))
 		return 0;
 	if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT)
 		return md_error_set(err, errno, "remove /dev/ptmx");

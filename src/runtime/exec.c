@@ -280,12 +280,12 @@ int rt_exec(const struct rt_state *st, const struct spec_process *p,
 	if (check_process(p, err) < 0)
 		return -1;
 	/* Compiled here, once, from the container's saved config. */
-	if (o->config && rt_seccomp_compile_cached(o->config->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
+	if (o->config && seccomp_compile_cached(o->config->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
 		return md_error_prefix(err, "exec");
 	x.seccomp = filter;
 	/* Checked against the recorded start time: never join the
 	 * namespaces of a process that merely reuses the init's pid. */
-	if (rt_open_init(st, &x.init_pidfd, err) < 0)
+	if (container_open_init(st, &x.init_pidfd, err) < 0)
 		return -1;
 	if (open_cgroup(st, &cg, err) < 0) {
 		close(x.init_pidfd);

@@ -31,7 +31,7 @@ struct rt_exec_opts {
 	/* The container's config (its saved config.json), or NULL: its
 	 * seccomp filter applies to the process too, as in runc. */
 	const struct spec *config;
-	const char *seccomp_cache_dir; /* see rt_seccomp_compile_cached */
+	const char *seccomp_cache_dir; /* see seccomp_compile_cached */
 	rt_log_fn log;
 	void *log_ctx;
 };

@@ -34,7 +34,7 @@ static const char *const kind_names[] = {
 	[RT_HOOK_POSTSTOP] = "poststop",
 };
 
-const char *rt_hook_kind_name(enum rt_hook_kind kind)
+const char *hooks_kind_name(enum rt_hook_kind kind)
 {
 	if ((size_t)kind < ARRAY_SIZE(kind_names))
 		return kind_names[kind];
@@ -56,7 +56,7 @@ static struct hook_list hooks_of(const struct spec_hooks *h, enum rt_hook_kind k
 	return (struct hook_list){ NULL, 0 };
 }
 
-size_t rt_hook_count(const struct spec_hooks *hooks, enum rt_hook_kind kind)
+size_t hooks_count(const struct spec_hooks *hooks, enum rt_hook_kind kind)
 {
 	return hooks ? hooks_of(hooks, kind).n : 0;
 }
@@ -189,7 +189,7 @@ static int hook_failed(enum rt_hook_kind kind, const struct spec_hook *h,
 		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
 	else
 		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));
-	return md_error_set(err, 0, "%s hook `%s` failed: %s%s%s", rt_hook_kind_name(kind),
+	return md_error_set(err, 0, "%s hook `%s` failed: %s%s%s", hooks_kind_name(kind),
 			    h->path, why, r->tail_len ? ": " : "", r->tail);
 }
 
@@ -210,7 +210,7 @@ static int hook_run(enum rt_hook_kind kind, const struct spec_hook *h, const cha
 			       NULL, 0);
 	if (r.pid < 0) {
 		close(pipefd[1]);
-		return md_error_set(err, errno, "fork %s hook", rt_hook_kind_name(kind));
+		return md_error_set(err, errno, "fork %s hook", hooks_kind_name(kind));
 	}
 	if (r.pid == 0)
 		hook_exec(h, in, pipefd[1]);
@@ -225,8 +225,8 @@ static int hook_run(enum rt_hook_kind kind, const struct spec_hook *h, const cha
 	return hook_failed(kind, h, &r, status, err);
 }
 
-int rt_run_hooks_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		      const char *state_json, md_error *err)
+int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
+		   const char *state_json, md_error *err)
 {
 	struct hook_list l = hooks ? hooks_of(hooks, kind) : (struct hook_list){ NULL, 0 };
 
@@ -236,11 +236,11 @@ int rt_run_hooks_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
 	return 0;
 }
 
-int rt_run_hooks(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		 json_object *state, md_error *err)
+int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind,
+	      json_object *state, md_error *err)
 {
-	if (rt_hook_count(hooks, kind) == 0)
+	if (hooks_count(hooks, kind) == 0)
 		return 0;
-	return rt_run_hooks_text(hooks, kind,
-				 json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN), err);
+	return hooks_run_text(hooks, kind,
+			      json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN), err);
 }

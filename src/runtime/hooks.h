@@ -17,8 +17,8 @@
  *                            the runtime's root, as the spec says)
  *   startContainer           by the child, in the container, after start was
  *                            asked for and just before execve
- *   poststart                by the caller after start (rt_run_hooks)
- *   poststop                 by the caller's delete (rt_run_hooks)
+ *   poststart                by the caller after start (hooks_run)
+ *   poststop                 by the caller's delete (hooks_run)
  * A failing prestart/createRuntime/createContainer hook fails rt_create (the
  * container is killed and its cgroup removed); a failing startContainer
  * hook fails the start and the init exits. What a poststart or poststop
@@ -43,22 +43,22 @@ enum rt_hook_kind {
 };
 
 /* "prestart", "createRuntime"... as the config spells them. */
-const char *rt_hook_kind_name(enum rt_hook_kind kind);
+const char *hooks_kind_name(enum rt_hook_kind kind);
 
 /* How many hooks of this kind the config has. */
-size_t rt_hook_count(const struct spec_hooks *hooks, enum rt_hook_kind kind);
+size_t hooks_count(const struct spec_hooks *hooks, enum rt_hook_kind kind);
 
 /* Run the hooks of one kind in order; stop at the first failure. state is
  * the OCI state object (state_oci_json) given to each on stdin. */
-int rt_run_hooks(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		 json_object *state, md_error *err);
+int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind,
+	      json_object *state, md_error *err);
 
 /* A sealed memfd holding state_json, at offset 0, close-on-exec: the
  * hooks' stdin, and how rt_create hands the state to its child. */
 int hooks_state_memfd(const char *state_json, md_error *err);
 
 /* The same with the state already serialized (used in the child). */
-int rt_run_hooks_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		      const char *state_json, md_error *err);
+int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
+		   const char *state_json, md_error *err);
 
 #endif

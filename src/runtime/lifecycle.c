@@ -25,10 +25,10 @@ void rt_oci_hooks_warn(const struct rt_oci *rt, const struct spec *spec, enum rt
 	json_object *js;
 	md_error err;
 
-	if (!spec || rt_hook_count(&spec->hooks, kind) == 0)
+	if (!spec || hooks_count(&spec->hooks, kind) == 0)
 		return;
 	js = state_oci_json(st, status);
-	if (rt_run_hooks(&spec->hooks, kind, js, &err) < 0)
+	if (hooks_run(&spec->hooks, kind, js, &err) < 0)
 		warn(rt, &err);
 	json_object_put(js);
 }
@@ -219,7 +219,7 @@ int rt_oci_start(const struct rt_oci *rt, const char *id, md_error *err)
 	if (rt_oci_lock(rt, id, &lock, err) < 0 || load(rt, id, &st, err) < 0)
 		return -1;
 	fifo = state_file(rt->root, id, "exec.fifo");
-	if (rt_start_fifo(fifo, st, err) == 0 && record(rt, st, "running", err) == 0) {
+	if (container_start_fifo(fifo, st, err) == 0 && record(rt, st, "running", err) == 0) {
 		saved_hooks_warn(rt, RT_HOOK_POSTSTART, st, RT_STATUS_RUNNING);
 		r = 0;
 	}
@@ -231,7 +231,7 @@ static int signal_init(const struct rt_state *st, int sig, md_error *err)
 {
 	cleanup_close int pidfd = -1;
 
-	if (rt_open_init(st, &pidfd, err) < 0)
+	if (container_open_init(st, &pidfd, err) < 0)
 		return -1;
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
 		return md_error_set(err, errno, "send signal %d to the container's init", sig);
@@ -305,7 +305,7 @@ static int destroy_recorded(const struct rt_state *st, md_error *err)
 	struct cgroup *cg = NULL;
 	int r = 0;
 
-	if (st->pid > 0 && rt_container_attach(st, &c, err) == 0) {
+	if (st->pid > 0 && container_attach(st, &c, err) == 0) {
 		r = rt_destroy(c, err);
 		rt_container_free(c);
 	} else if (st->cgroup_path && *st->cgroup_path &&

@@ -194,7 +194,7 @@ static int mount_v1_tree(const struct cg_plan *pl, const char *dest,
 	return 0;
 }
 
-int mount_cgroup(const struct mount_ctx *cx, const struct spec_mount *m, md_error *err)
+int mnt_cgroup(const struct mount_ctx *cx, const struct spec_mount *m, md_error *err)
 {
 	cleanup_free char *cgbuf = NULL, *mibuf = NULL;
 	cleanup_free struct cg_line *lines = NULL;

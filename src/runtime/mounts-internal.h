@@ -38,15 +38,15 @@ int mnt_flags_of(int fd, unsigned long *flags);
 int mnt_set_rec_attr(int tfd, uint64_t set, uint64_t clear);
 
 /* True when the filesystem of fd has this f_type (PROC_SUPER_MAGIC...). */
-bool fd_is_fs(int fd, long magic);
+bool mnt_fd_is_fs(int fd, long magic);
 
 /* Copy the tree under srcdir into dstdir (both directory fds), keeping
  * modes, owners and times: files, directories, symlinks, device nodes and
  * fifos (cp -a without hard links and xattrs). For tmpcopyup. */
-int copy_tree(int srcdir, int dstdir, md_error *err);
+int mnt_copy_tree(int srcdir, int dstdir, md_error *err);
 
 /* The spec's "cgroup" mount: the container's own cgroups, read-only unless
  * the options say "rw". */
-int mount_cgroup(const struct mount_ctx *cx, const struct spec_mount *m, md_error *err);
+int mnt_cgroup(const struct mount_ctx *cx, const struct spec_mount *m, md_error *err);
 
 #endif

@@ -101,7 +101,7 @@ int mnt_set_rec_attr(int tfd, uint64_t set, uint64_t clear)
 	return mount_setattr(tfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr));
 }
 
-bool fd_is_fs(int fd, long magic)
+bool mnt_fd_is_fs(int fd, long magic)
 {
 	struct statfs sf;
 
@@ -231,7 +231,7 @@ static int copy_dir(int src, int dst, int depth, md_error *err)
 	return r;
 }
 
-int copy_tree(int srcdir, int dstdir, md_error *err)
+int mnt_copy_tree(int srcdir, int dstdir, md_error *err)
 {
 	return copy_dir(srcdir, dstdir, 0, err);
 }

@@ -106,7 +106,7 @@ static int check_proc_target(const struct spec_mount *m, const char *dest, int t
 	/* A fresh procfs over /proc (the host's, with a host root) is fine. */
 	if (strcmp(dest, "/proc") == 0 && type_is(m, "proc"))
 		return 0;
-	if (fd_is_fs(tfd, PROC_SUPER_MAGIC) && !proc_file_allowed(dest))
+	if (mnt_fd_is_fs(tfd, PROC_SUPER_MAGIC) && !proc_file_allowed(dest))
 		return md_error_set(err, EPERM, "`%s` leads into /proc", m->destination);
 	return 0;
 }
@@ -202,7 +202,7 @@ static int mount_pseudo(const struct mount_ctx *cx, const struct spec_mount *m,
 	top = open_target(cx, dest, O_PATH | O_NOFOLLOW | O_DIRECTORY, MD_NO_CREATE, err);
 	if (top < 0)
 		return -1;
-	if (!fd_is_fs(top, magic))
+	if (!mnt_fd_is_fs(top, magic))
 		return md_error_set(err, EIO, "`%s` is not %s after mounting it", m->destination,
 				    m->type);
 	return 0;
@@ -262,7 +262,7 @@ static int mount_tmpfs(const struct mount_ctx *cx, const struct spec_mount *m,
 	upper = open_target(cx, dest, O_RDONLY | O_DIRECTORY, MD_NO_CREATE, err);
 	if (upper < 0)
 		return -1;
-	if (copy_tree(lower, upper, err) < 0)
+	if (mnt_copy_tree(lower, upper, err) < 0)
 		return md_error_prefix(err, "tmpcopyup `%s`", m->destination);
 	if (late_ro && !is_dev(dest) && mnt_bind_remount(upper, flags, m->clear) < 0)
 		return md_error_set(err, errno, "make `%s` read-only", m->destination);
@@ -347,7 +347,7 @@ static int mount_one(const struct mount_ctx *cx, const struct spec_mount *m, md_
 	if (m->bind)
 		r = mount_bind(cx, m, dest, err);
 	else if (type_is(m, "cgroup"))
-		r = mount_cgroup(cx, m, err);
+		r = mnt_cgroup(cx, m, err);
 	else if (type_is(m, "proc") || type_is(m, "sysfs"))
 		r = mount_pseudo(cx, m, dest, err);
 	else if (type_is(m, "tmpfs"))

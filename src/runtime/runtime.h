@@ -3,8 +3,13 @@
  * separate call that may come from a separate process, with the record of
  * the container kept under a state root the caller names (state.h has the
  * layout). mydocker-runtime's verbs and the tests' drivers call these; the
- * pieces they are made of (rt_create, rt_start_fifo, hooks, state records)
- * are in container.h, hooks.h and state.h.
+ * pieces they are made of (rt_create, container_start_fifo, hooks_run,
+ * state records) are in container.h, hooks.h and state.h.
+ *
+ * Names: rt_ is this public API, what the engine and the command lines
+ * call (here and in container.h, exec.h, supervise.h, hooks.h, seccomp.h,
+ * state.h); what only the core itself uses has its module's prefix
+ * (container_, hooks_, seccomp_, cg_, spec_, state_, sync_, mnt_ ...).
  *
  * What is policy of a command line stays with the caller: the words of
  * runc-compatible messages, the pid file, the console socket. The core
@@ -31,7 +36,7 @@ struct rt_oci {
 	rt_log_fn log;
 	void *log_ctx;
 	/* Where compiled seccomp filters are kept between runs
-	 * (rt_seccomp_compile_cached); NULL: compiled every time. */
+	 * (seccomp_compile_cached); NULL: compiled every time. */
 	const char *seccomp_cache_dir;
 };
 

@@ -380,7 +380,7 @@ static int oci_syscalls(json_object *list, const struct target *t, json_object *
 static int oci_arches(json_object *profile, json_object *to, md_error *err)
 {
 	json_object *list = md_json_member(profile, "architectures"), *map = md_json_member(profile, "archMap");
-	const char *native = rt_seccomp_native_arch();
+	const char *native = seccomp_native_arch();
 	json_object *out;
 
 	if (list && !json_object_is_type(list, json_type_array))
@@ -426,7 +426,7 @@ int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **ou
 			   md_error *err)
 {
 	json_object *syscalls, *o;
-	struct target t = { .caps = caps, .goarch = rt_seccomp_native_goarch() };
+	struct target t = { .caps = caps, .goarch = seccomp_native_goarch() };
 
 	*out = NULL;
 	if (!json_object_is_type(profile, json_type_object))

@@ -541,8 +541,8 @@ static void cache_store(const char *dir, const char *key, const struct rt_seccom
 	(void)md_write_file_atomic(path, data, sizeof(h) + klen + plen, 0600, NULL);
 }
 
-int rt_seccomp_compile_cached(json_object *config, const char *cache_dir,
-			      struct rt_seccomp **out, md_error *err)
+int seccomp_compile_cached(json_object *config, const char *cache_dir,
+			   struct rt_seccomp **out, md_error *err)
 {
 	cleanup_free char *key = NULL;
 	struct rt_seccomp *f;
@@ -573,7 +573,7 @@ int rt_seccomp_compile_cached(json_object *config, const char *cache_dir,
 
 int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *err)
 {
-	return rt_seccomp_compile_cached(config, NULL, out, err);
+	return seccomp_compile_cached(config, NULL, out, err);
 }
 
 /* ---- load ---- */
@@ -649,14 +649,14 @@ static size_t native_index(void)
 	return i;
 }
 
-const char *rt_seccomp_native_arch(void)
+const char *seccomp_native_arch(void)
 {
 	size_t i = native_index();
 
 	return i < ARRAY_SIZE(arches) ? arches[i].name : NULL;
 }
 
-const char *rt_seccomp_native_goarch(void)
+const char *seccomp_native_goarch(void)
 {
 	size_t i = native_index();
 

@@ -42,8 +42,8 @@ int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *e
 /* The same, keeping compiled programs in cache_dir (made 0700 if missing;
  * used only while it is the caller's own and private) and reusing them for
  * the same profile, libseccomp and kernel. NULL cache_dir: no cache. */
-int rt_seccomp_compile_cached(json_object *config, const char *cache_dir,
-			      struct rt_seccomp **out, md_error *err);
+int seccomp_compile_cached(json_object *config, const char *cache_dir,
+			   struct rt_seccomp **out, md_error *err);
 
 /* Load the filter into the calling process (nothing for NULL). Needs
  * no_new_privs or CAP_SYS_ADMIN. */
@@ -65,8 +65,8 @@ json_object *rt_seccomp_features(void);
 
 /* The native architecture as runtime-spec ("SCMP_ARCH_X86_64") and Go
  * ("amd64") name it; Docker profiles use both. NULL if unknown. */
-const char *rt_seccomp_native_arch(void);
-const char *rt_seccomp_native_goarch(void);
+const char *seccomp_native_arch(void);
+const char *seccomp_native_goarch(void);
 
 /* ---- Docker's profile format (seccomp-default.c) ----
  *

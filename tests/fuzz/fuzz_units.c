@@ -27,14 +27,14 @@ static void check_bytes(const char *s)
 	char text[32];
 	md_error err = { 0 };
 
-	if (!parsed(parse_bytes(s, &v, &err), &err))
+	if (!parsed(cli_parse_bytes(s, &v, &err), &err))
 		return;
 	if (v < 0)
 		abort(); /* -1 (unlimited) is the caller's, never the parser's */
 	/* The bytes, written out, read back the same (where a double is exact). */
 	if (v < (INT64_C(1) << 53)) {
 		snprintf(text, sizeof(text), "%lld", (long long)v);
-		if (parse_bytes(text, &again, &err) < 0 || again != v)
+		if (cli_parse_bytes(text, &again, &err) < 0 || again != v)
 			abort();
 	}
 }
@@ -44,7 +44,7 @@ static void check_cpus(const char *s, long ncpus)
 	int64_t quota = -1;
 	md_error err = { 0 };
 
-	if (!parsed(parse_cpus(s, PERIOD_US, ncpus, &quota, &err), &err))
+	if (!parsed(cli_parse_cpus(s, PERIOD_US, ncpus, &quota, &err), &err))
 		return;
 	/* 0.01 to ncpus CPUs, in microseconds of a period. */
 	if (quota < PERIOD_US / 100 || quota > ncpus * PERIOD_US)
@@ -57,7 +57,7 @@ static void check_int(const char *s)
 	char text[32];
 	md_error err = { 0 };
 
-	if (!parsed(parse_int64(s, &v, &err), &err))
+	if (!parsed(cli_parse_int64(s, &v, &err), &err))
 		return;
 	/* Only a whole decimal number is taken: it prints back the same,
 	 * but for strtoll's leading blanks, a '+' and leading zeros. */

@@ -365,12 +365,12 @@ TEST(docker_includes_and_excludes)
 		"{'names': ['before_2_6'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'minKernel': '2.6'}},"
 		"{'name': 'legacy', 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38, "
 		" 'args': [{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]}]}",
-		rt_seccomp_native_goarch(), rt_seccomp_native_goarch());
+		seccomp_native_goarch(), seccomp_native_goarch());
 	json_object *admin = docker(text, CAP(CAP_SYS_ADMIN)), *none = docker(text, 0);
 	cleanup_free char *a = NULL, *n = NULL;
 	json_object *legacy;
 
-	CHECK(rt_seccomp_native_goarch() != NULL);
+	CHECK(seccomp_native_goarch() != NULL);
 	CHECK(admin && none);
 	a = rule_names(admin);
 	n = rule_names(none);
@@ -440,7 +440,7 @@ TEST(docker_default_profile_shape)
 	CHECK_INT(json_object_get_int(json_object_object_get(oci, "defaultErrnoRet")), EPERM);
 	arches = json_object_to_json_string_ext(json_object_object_get(oci, "architectures"),
 						JSON_C_TO_STRING_PLAIN);
-	if (strcmp(rt_seccomp_native_arch(), "SCMP_ARCH_X86_64") == 0)
+	if (strcmp(seccomp_native_arch(), "SCMP_ARCH_X86_64") == 0)
 		CHECK_STR(arches, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
 	names = rule_names(oci);
 	CHECK(strstr(names, " execve "));

@@ -384,16 +384,16 @@ TEST(hooks_stdin_env_and_failure_text)
 	h[1] = sh_hook("echo first line >&2; echo bad thing happened >&2; exit 3", 0);
 	hooks.poststart = h;
 	hooks.n_poststart = 1;
-	r = rt_run_hooks_text(&hooks, RT_HOOK_POSTSTART, "{\"id\":\"x\"}", &err);
+	r = hooks_run_text(&hooks, RT_HOOK_POSTSTART, "{\"id\":\"x\"}", &err);
 	CHECK_INT(r, 0);
 	CHECK_INT(md_read_file(out, &text, NULL, &err), 0);
 	CHECK_STR(text, "{\"id\":\"x\"}1\n");
 	hooks.n_poststart = 2;
-	r = rt_run_hooks_text(&hooks, RT_HOOK_POSTSTART, "{}", &err);
+	r = hooks_run_text(&hooks, RT_HOOK_POSTSTART, "{}", &err);
 	CHECK_INT(r, -1);
 	CHECK(strstr(err.msg, "poststart hook `/bin/sh` failed: exit status 3"));
 	CHECK(strstr(err.msg, "bad thing happened"));
-	CHECK_INT(rt_hook_count(&hooks, RT_HOOK_POSTSTOP), 0);
+	CHECK_INT(hooks_count(&hooks, RT_HOOK_POSTSTOP), 0);
 	unsetenv("MD_UNIT_LEAK");
 	hook_free(&h[0]);
 	hook_free(&h[1]);
@@ -411,11 +411,11 @@ TEST(hooks_timeout_kills_the_group)
 
 	hooks.create_runtime = &h;
 	hooks.n_create_runtime = 1;
-	CHECK_INT(rt_run_hooks_text(&hooks, RT_HOOK_CREATE_RUNTIME, "{}", &err), -1);
+	CHECK_INT(hooks_run_text(&hooks, RT_HOOK_CREATE_RUNTIME, "{}", &err), -1);
 	CHECK(time(NULL) - t0 < 5);
 	CHECK(strstr(err.msg, "createRuntime hook `/bin/sh` failed: timed out after 1 s"));
 	hooks.create_runtime = &missing;
-	CHECK_INT(rt_run_hooks_text(&hooks, RT_HOOK_CREATE_RUNTIME, "{}", &err), -1);
+	CHECK_INT(hooks_run_text(&hooks, RT_HOOK_CREATE_RUNTIME, "{}", &err), -1);
 	CHECK(strstr(err.msg, "exit status 127"));
 	CHECK(strstr(err.msg, "No such file"));
 	hook_free(&h);

@@ -12,17 +12,17 @@ TEST(parse_bytes_units)
 {
 	int64_t v;
 
-	CHECK(parse_bytes("64m", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("64m", &v, NULL) == 0);
 	CHECK_INT(v, 64LL << 20);
-	CHECK(parse_bytes("1G", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("1G", &v, NULL) == 0);
 	CHECK_INT(v, 1LL << 30);
-	CHECK(parse_bytes("512kb", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("512kb", &v, NULL) == 0);
 	CHECK_INT(v, 512LL << 10);
-	CHECK(parse_bytes("100", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("100", &v, NULL) == 0);
 	CHECK_INT(v, 100);
-	CHECK(parse_bytes("1.5g", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("1.5g", &v, NULL) == 0);
 	CHECK_INT(v, 3LL << 29);
-	CHECK(parse_bytes("7b", &v, NULL) == 0);
+	CHECK(cli_parse_bytes("7b", &v, NULL) == 0);
 	CHECK_INT(v, 7);
 }
 
@@ -33,7 +33,7 @@ TEST(parse_bytes_rejects)
 	md_error err;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(parse_bytes(bad[i], &v, &err) < 0);
+		CHECK(cli_parse_bytes(bad[i], &v, &err) < 0);
 }
 
 TEST(parse_cpus_quota)
@@ -41,23 +41,23 @@ TEST(parse_cpus_quota)
 	int64_t q;
 	md_error err;
 
-	CHECK(parse_cpus("0.5", 100000, 2, &q, &err) == 0);
+	CHECK(cli_parse_cpus("0.5", 100000, 2, &q, &err) == 0);
 	CHECK_INT(q, 50000);
-	CHECK(parse_cpus("2", 100000, 2, &q, &err) == 0);
+	CHECK(cli_parse_cpus("2", 100000, 2, &q, &err) == 0);
 	CHECK_INT(q, 200000);
-	CHECK(parse_cpus("3", 100000, 2, &q, &err) < 0);
-	CHECK(parse_cpus("0.001", 100000, 2, &q, &err) < 0);
-	CHECK(parse_cpus("half", 100000, 2, &q, &err) < 0);
+	CHECK(cli_parse_cpus("3", 100000, 2, &q, &err) < 0);
+	CHECK(cli_parse_cpus("0.001", 100000, 2, &q, &err) < 0);
+	CHECK(cli_parse_cpus("half", 100000, 2, &q, &err) < 0);
 }
 
 TEST(parse_int64_whole_string)
 {
 	int64_t v;
 
-	CHECK(parse_int64("-1", &v, NULL) == 0);
+	CHECK(cli_parse_int64("-1", &v, NULL) == 0);
 	CHECK_INT(v, -1);
-	CHECK(parse_int64("12a", &v, NULL) < 0);
-	CHECK(parse_int64("", &v, NULL) < 0);
+	CHECK(cli_parse_int64("12a", &v, NULL) < 0);
+	CHECK(cli_parse_int64("", &v, NULL) < 0);
 }
 
 static struct spec *spec_of(const struct run_request *r)

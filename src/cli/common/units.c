@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-int parse_int64(const char *s, int64_t *out, md_error *err)
+int cli_parse_int64(const char *s, int64_t *out, md_error *err)
 {
 	char *end;
 	long long v;
@@ -42,7 +42,7 @@ static int unit_shift(const char *u, int *shift)
 	return 0;
 }
 
-int parse_bytes(const char *s, int64_t *out, md_error *err)
+int cli_parse_bytes(const char *s, int64_t *out, md_error *err)
 {
 	char *end;
 	double v;
@@ -60,7 +60,7 @@ int parse_bytes(const char *s, int64_t *out, md_error *err)
 	return 0;
 }
 
-int parse_cpus(const char *s, int64_t period_us, long ncpus, int64_t *quota, md_error *err)
+int cli_parse_cpus(const char *s, int64_t period_us, long ncpus, int64_t *quota, md_error *err)
 {
 	char *end;
 	double v;

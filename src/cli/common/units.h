@@ -8,12 +8,12 @@
 
 /* "64m", "1g", "512k", "100" (bytes), "1.5g"; case-insensitive, an
  * optional trailing "b". */
-int parse_bytes(const char *s, int64_t *out, md_error *err);
+int cli_parse_bytes(const char *s, int64_t *out, md_error *err);
 
 /* "0.5" CPUs -> CFS quota in microseconds for period_us. */
-int parse_cpus(const char *s, int64_t period_us, long ncpus, int64_t *quota, md_error *err);
+int cli_parse_cpus(const char *s, int64_t period_us, long ncpus, int64_t *quota, md_error *err);
 
 /* A decimal integer that must use the whole string. */
-int parse_int64(const char *s, int64_t *out, md_error *err);
+int cli_parse_int64(const char *s, int64_t *out, md_error *err);
 
 #endif

@@ -121,7 +121,7 @@ static int set_i64(struct opt_i64 *dst, const char *arg, bool bytes, md_error *e
 {
 	if (bytes && strcmp(arg, "-1") == 0)
 		dst->v = -1;
-	else if ((bytes ? parse_bytes(arg, &dst->v, err) : parse_int64(arg, &dst->v, err)) < 0)
+	else if ((bytes ? cli_parse_bytes(arg, &dst->v, err) : cli_parse_int64(arg, &dst->v, err)) < 0)
 		return -1;
 	dst->set = true;
 	return 0;
@@ -131,7 +131,7 @@ static int set_cpus(struct run_request *r, const char *arg, md_error *err)
 {
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (parse_cpus(arg, CPU_PERIOD_US, ncpus, &r->cpu_quota.v, err) < 0)
+	if (cli_parse_cpus(arg, CPU_PERIOD_US, ncpus, &r->cpu_quota.v, err) < 0)
 		return -1;
 	r->cpu_quota.set = r->cpu_period.set = true;
 	r->cpu_period.v = CPU_PERIOD_US;

@@ -169,7 +169,7 @@ static int set_opt(struct opt_i64 *o, const char *arg, bool bytes, md_error *err
 {
 	if (strcmp(arg, "-1") == 0)
 		o->v = -1;
-	else if ((bytes ? parse_bytes(arg, &o->v, err) : parse_int64(arg, &o->v, err)) < 0)
+	else if ((bytes ? cli_parse_bytes(arg, &o->v, err) : cli_parse_int64(arg, &o->v, err)) < 0)
 		return -1;
 	o->set = true;
 	return 0;
