@@ -1,4 +1,4 @@
-#include "caps.h"
+#include "runtime/caps.h"
 
 #include <errno.h>
 #include <stdbool.h>

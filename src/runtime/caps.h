@@ -21,8 +21,8 @@
 
 #include <stdbool.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 int caps_before_user(const struct spec_caps *c, bool keep_admin, md_error *err);
 int caps_after_user(const struct spec_caps *c, bool keep_admin, md_error *err);

@@ -3,9 +3,9 @@
  * means limits land in the v1 controllers, while a controller that only the
  * unified hierarchy has (hugetlb on many hybrid hosts) is written there.
  * Also the writers whose files are the same in v1 and v2. */
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,10 +1,10 @@
 /* The cgroup layout, from /proc/self/mountinfo: v1, v2, or hybrid (v1
  * controllers plus cgroup2 at /sys/fs/cgroup/unified), the hierarchies it
  * mounts, and which of them holds a controller. */
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/mountinfo.h"
-#include "../util/util.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/mountinfo.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-#include "cgroup-devices.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-devices.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

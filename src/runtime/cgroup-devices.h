@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* Access bits, as v1 and the BPF context (BPF_DEVCG_ACC_*) number them. */
 #define CG_DEV_MKNOD 1u

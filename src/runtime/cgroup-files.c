@@ -1,9 +1,9 @@
 /* cgroup control files: reading and writing them by directory and name, the
  * formats of their values (flat keyed text, pid lists, "max"), and the
  * conversions between v1 and v2 values. */
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cgroup.h"
+#include "runtime/cgroup.h"
 
 /* One mounted hierarchy, and our cgroup's directory in it. */
 struct cg_hier {

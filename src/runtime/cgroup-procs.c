@@ -1,8 +1,8 @@
 /* The processes of a cgroup: joining it at clone, listing, signalling,
  * freezing, killing all before removal, and usage stats. */
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,10 +7,10 @@
  * libsystemd is opened when the driver is first used, not linked: loading
  * it and what it needs (gcrypt, lz4, zstd, lzma) would cost every exec of
  * mydocker ~2.5 ms on our test machine, driver or not. */
-#include "cgroup-systemd.h"
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-systemd.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <ctype.h>
 #include <dlfcn.h>

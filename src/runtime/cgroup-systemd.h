@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* The default slice of a cgroupsPath with an empty slice part (runc's). */
 #define CGSD_DEFAULT_SLICE "system.slice"

@@ -1,9 +1,9 @@
 /* cgroup v1 writers: one hierarchy per controller (or per comounted group
  * such as "cpu,cpuacct"); file names from the kernel's cgroup-v1 docs. */
-#include "cgroup-devices.h"
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-devices.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

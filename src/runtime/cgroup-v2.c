@@ -1,11 +1,11 @@
 /* cgroup v2 writers: one hierarchy, controllers turned on per level through
  * cgroup.subtree_control; file names from the kernel's cgroup-v2 docs. Used
  * for pure v2 hosts and for the unified hierarchy of hybrid hosts. */
-#include "cgroup-devices.h"
-#include "cgroup-internal.h"
-#include "userns.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-devices.h"
+#include "runtime/cgroup-internal.h"
+#include "runtime/userns.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

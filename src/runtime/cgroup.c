@@ -4,9 +4,9 @@
  * cgroup is made and joined in the unified hierarchy too in hybrid mode,
  * for process tracking (as runc does). Limits are cgroup-apply.c's,
  * processes cgroup-procs.c's, control files cgroup-files.c's. */
-#include "cgroup-internal.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/cgroup-internal.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 #define MD_CGROUP_PARENT "/mydocker"
 #define MD_CGROUP_ROOT "/sys/fs/cgroup"

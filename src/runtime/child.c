@@ -1,13 +1,13 @@
-#include "child.h"
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "hooks.h"
-#include "mounts.h"
-#include "process.h"
-#include "seccomp.h"
-#include "sync.h"
-#include "sysctl.h"
+#include "runtime/child.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/hooks.h"
+#include "runtime/mounts.h"
+#include "runtime/process.h"
+#include "runtime/seccomp.h"
+#include "runtime/sync.h"
+#include "runtime/sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,11 +5,11 @@
 
 #include <sys/types.h>
 
-#include "container.h"
-#include "namespaces.h"
-#include "seccomp.h"
-#include "cgroup.h"
-#include "spec.h"
+#include "runtime/container.h"
+#include "runtime/namespaces.h"
+#include "runtime/seccomp.h"
+#include "runtime/cgroup.h"
+#include "runtime/spec.h"
 
 struct child_ctx {
 	const struct spec *spec;

@@ -21,10 +21,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
-#include "cgroup.h"
-#include "spec.h"
-#include "state.h"
+#include "util/error.h"
+#include "runtime/cgroup.h"
+#include "runtime/spec.h"
+#include "runtime/state.h"
 
 enum rt_log_level { RT_LOG_ERROR, RT_LOG_WARN, RT_LOG_INFO, RT_LOG_DEBUG };
 typedef void (*rt_log_fn)(void *ctx, enum rt_log_level level, const char *msg);

@@ -1,9 +1,9 @@
-#include "devices.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "mounts-internal.h"
+#include "runtime/devices.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/mounts-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 struct mount_ctx;
 

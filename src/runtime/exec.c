@@ -1,11 +1,11 @@
-#include "exec.h"
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "namespaces.h"
-#include "process.h"
-#include "seccomp.h"
-#include "sync.h"
+#include "runtime/exec.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/namespaces.h"
+#include "runtime/process.h"
+#include "runtime/seccomp.h"
+#include "runtime/sync.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -20,10 +20,10 @@
 
 #include <stdbool.h>
 
-#include "../util/error.h"
-#include "container.h"
-#include "spec.h"
-#include "state.h"
+#include "util/error.h"
+#include "runtime/container.h"
+#include "runtime/spec.h"
+#include "runtime/state.h"
 
 struct rt_exec_opts {
 	int stdio[3];       /* the process's 0,1,2 without a terminal; -1 = /dev/null */

@@ -1,7 +1,7 @@
-#include "hooks.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
-#include "process.h"
+#include "runtime/hooks.h"
+#include "util/cleanup.h"
+#include "util/util.h"
+#include "runtime/process.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -30,8 +30,8 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 enum rt_hook_kind {
 	RT_HOOK_PRESTART,

@@ -1,8 +1,8 @@
 /* create, start, state, kill, pause, delete of a container kept under a
  * state root (runtime.h). */
-#include "runtime.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/runtime.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -7,10 +7,10 @@
  * is its cgroup), otherwise a bind of its cgroup directory on the host.
  * Read-only unless the options say "rw": a writable cgroupfs lets the
  * container raise its own limits (and, on v1, reach release_agent). */
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "mounts-internal.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/mounts-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../util/error.h"
-#include "../util/mountinfo.h"
-#include "spec.h"
+#include "util/error.h"
+#include "util/mountinfo.h"
+#include "runtime/spec.h"
 
 struct mount_ctx {
 	const struct spec *spec;

@@ -1,9 +1,9 @@
 /* Helpers for mounts.c: mounting onto fds, flags of a mount,
  * and the tree copy behind tmpcopyup. */
-#include "mounts-internal.h"
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
+#include "runtime/mounts-internal.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>

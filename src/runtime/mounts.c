@@ -1,14 +1,14 @@
 /* The container's mount tree: the spec's mounts (each target an fd inside
  * the root), /dev, pivot_root, then masked and read-only paths and the
  * read-only root, following runc's order. */
-#include "mounts.h"
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "devices.h"
-#include "mounts-internal.h"
-#include "namespaces.h"
-#include "sysctl.h"
+#include "runtime/mounts.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/devices.h"
+#include "runtime/mounts-internal.h"
+#include "runtime/namespaces.h"
+#include "runtime/sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,8 +15,8 @@
 
 #include <stdbool.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* Absolute, symlink-free path of the rootfs; caller frees. */
 int rootfs_resolve(const struct spec *spec, const char *bundle, char **out, md_error *err);

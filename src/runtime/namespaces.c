@@ -1,8 +1,8 @@
-#include "namespaces.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/util.h"
-#include "userns.h"
+#include "runtime/namespaces.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
+#include "runtime/userns.h"
 
 #include <errno.h>
 #include <fcntl.h>

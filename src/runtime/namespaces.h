@@ -26,8 +26,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* The kinds a config can name, in the order the child joins them (user
  * first: it gives the rights to join the others; mount after the others:

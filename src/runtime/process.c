@@ -1,9 +1,9 @@
-#include "process.h"
-#include "../util/cleanup.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "caps.h"
-#include "userns.h"
+#include "runtime/process.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/caps.h"
+#include "runtime/userns.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* Find args[0] the way execvp would, but with the container's PATH (from
  * env), after the root is entered. Sets err->status to 127 (not found) or

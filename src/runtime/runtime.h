@@ -20,11 +20,11 @@
 
 #include <stdbool.h>
 
-#include "../util/error.h"
-#include "container.h"
-#include "hooks.h"
-#include "spec.h"
-#include "state.h"
+#include "util/error.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/spec.h"
+#include "runtime/state.h"
 
 /* What every lifecycle call needs from its caller. */
 struct rt_oci {

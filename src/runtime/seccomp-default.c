@@ -1,10 +1,10 @@
 /* Docker's default seccomp profile, and Docker's profile format evaluated
  * for one container (what dockerd's setupSeccomp does). */
-#include "seccomp.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/util.h"
-#include "spec.h"
+#include "runtime/seccomp.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
+#include "runtime/spec.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /* linux.seccomp -> a BPF program (with libseccomp), and loading it. See
  * seccomp.h for when the child loads it. */
-#include "seccomp.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/util.h"
+#include "runtime/seccomp.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <linux/filter.h>

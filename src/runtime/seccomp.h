@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 struct rt_seccomp;
 

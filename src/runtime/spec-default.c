@@ -1,5 +1,5 @@
-#include "spec-default.h"
-#include "../util/cleanup.h"
+#include "runtime/spec-default.h"
+#include "util/cleanup.h"
 
 #include <string.h>
 

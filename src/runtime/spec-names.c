@@ -3,8 +3,8 @@
  * case-insensitive and take the name with or without its prefix ("CAP_",
  * "RLIMIT_", "SIG"), because docker-style flags (--cap-add chown,
  * --ulimit nofile=..., kill -s term) spell them that way. */
-#include "spec.h"
-#include "../util/cleanup.h"
+#include "runtime/spec.h"
+#include "util/cleanup.h"
 
 #include <errno.h>
 #include <limits.h>

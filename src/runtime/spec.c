@@ -11,11 +11,11 @@
  * rules of their own get a small function each. Arrays are attached to the
  * struct before their elements are read, so after any failure spec_free
  * reaches, and frees, everything parsed so far. */
-#include "spec.h"
+#include "runtime/spec.h"
 
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/util.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

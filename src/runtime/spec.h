@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 /* An optional integer field: set tells whether the config had it. */
 struct opt_i64 {

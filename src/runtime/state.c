@@ -1,8 +1,8 @@
-#include "state.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/util.h"
-#include "cgroup.h"
+#include "runtime/state.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
+#include "runtime/cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>

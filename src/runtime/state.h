@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 #define RT_STATE_ROOT "/run/mydocker-runtime"
 

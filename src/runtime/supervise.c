@@ -1,6 +1,6 @@
-#include "supervise.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/supervise.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

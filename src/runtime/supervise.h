@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <termios.h>
 
-#include "../util/error.h"
-#include "container.h"
+#include "util/error.h"
+#include "runtime/container.h"
 
 struct rt_supervisor {
 	int sigfd;

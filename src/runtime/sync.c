@@ -1,6 +1,6 @@
-#include "sync.h"
-#include "../util/cleanup.h"
-#include "../util/fdpass.h"
+#include "runtime/sync.h"
+#include "util/cleanup.h"
+#include "util/fdpass.h"
 
 #include <errno.h>
 #include <string.h>

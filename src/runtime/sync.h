@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "../util/error.h"
+#include "util/error.h"
 
 enum sync_type {
 	SYNC_CGROUP_DONE = 1, /* parent -> child: you are in your cgroups, maps written */

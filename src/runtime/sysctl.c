@@ -1,9 +1,9 @@
-#include "sysctl.h"
-#include "../util/cleanup.h"
-#include "../util/json.h"
-#include "../util/path.h"
-#include "../util/util.h"
-#include "namespaces.h"
+#include "runtime/sysctl.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/path.h"
+#include "util/util.h"
+#include "runtime/namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>

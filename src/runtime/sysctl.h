@@ -2,8 +2,8 @@
 #ifndef MD_SYSCTL_H
 #define MD_SYSCTL_H
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* Check that every sysctl belongs to a namespace the container has of its
  * own (as runc: IPC keys need a new IPC namespace, net.* a network

@@ -1,6 +1,6 @@
-#include "userns.h"
-#include "../util/cleanup.h"
-#include "../util/util.h"
+#include "runtime/userns.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

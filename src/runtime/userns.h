@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../util/error.h"
-#include "spec.h"
+#include "util/error.h"
+#include "runtime/spec.h"
 
 /* In the parent: write the config's uidMappings and gidMappings for pid.
  * When we may not map groups freely (an unprivileged caller), setgroups

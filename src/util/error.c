@@ -1,4 +1,4 @@
-#include "error.h"
+#include "util/error.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-#include "fdpass.h"
+#include "util/fdpass.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include "json.h"
+#include "util/json.h"
 
 json_object *md_json_member(json_object *o, const char *key)
 {

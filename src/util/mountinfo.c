@@ -1,6 +1,6 @@
-#include "mountinfo.h"
-#include "cleanup.h"
-#include "util.h"
+#include "util/mountinfo.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-#include "path.h"
-#include "cleanup.h"
-#include "util.h"
+#include "util/path.h"
+#include "util/cleanup.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 enum md_create { MD_NO_CREATE, MD_CREATE_DIR, MD_CREATE_FILE };
 

@@ -1,5 +1,5 @@
-#include "sealed-exe.h"
-#include "cleanup.h"
+#include "util/sealed-exe.h"
+#include "util/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

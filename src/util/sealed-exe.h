@@ -10,7 +10,7 @@
 #ifndef MD_SEALED_EXE_H
 #define MD_SEALED_EXE_H
 
-#include "error.h"
+#include "util/error.h"
 
 /* If /proc/self/exe is already a sealed memfd (the copy, after the
  * re-exec), return 0. Otherwise copy the binary into a memfd, seal it and

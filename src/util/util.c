@@ -1,5 +1,5 @@
-#include "util.h"
-#include "cleanup.h"
+#include "util/util.h"
+#include "util/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 void *xmalloc0(size_t n);
 void *xrealloc(void *p, size_t n);

@@ -1,4 +1,4 @@
-#include "log.h"
+#include "cli/common/log.h"
 #include "util/util.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* mydocker: the Docker-style command line. Global flags, then a command. */
-#include "commands.h"
+#include "cli/docker/commands.h"
 #include "util/sealed-exe.h"
 
 #include <getopt.h>

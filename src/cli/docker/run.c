@@ -1,5 +1,5 @@
 /* mydocker run: flags -> engine_run_request -> the engine (engine_run). */
-#include "commands.h"
+#include "cli/docker/commands.h"
 #include "cli/common/units.h"
 #include "engine/containers/run.h"
 #include "util/cleanup.h"

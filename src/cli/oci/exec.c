@@ -1,7 +1,7 @@
 /* exec: a new process in a running container. Without --process, the
  * process starts as a copy of the container's own (env, cwd, user,
  * capabilities) with the command line's args and changes, as runc does. */
-#include "oci-internal.h"
+#include "cli/oci/oci-internal.h"
 #include "runtime/exec.h"
 #include "runtime/supervise.h"
 #include "util/cleanup.h"

@@ -1,5 +1,5 @@
 /* Shared verb-flag parsing for mydocker-runtime. */
-#include "oci.h"
+#include "cli/oci/oci.h"
 #include "runtime/userns.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Verbs that describe rather than run: spec, features. */
-#include "oci.h"
+#include "cli/oci/oci.h"
 #include "runtime/seccomp.h"
 #include "runtime/spec-default.h"
 #include "runtime/spec.h"

@@ -1,6 +1,6 @@
 /* What the OCI verbs share: the core's context, the console socket, pid
  * files, failure reporting. */
-#include "oci-internal.h"
+#include "cli/oci/oci-internal.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
 #include "util/util.h"

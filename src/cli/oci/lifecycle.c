@@ -1,5 +1,5 @@
 /* create, start, run, delete: a container's life as runc drives it. */
-#include "oci-internal.h"
+#include "cli/oci/oci-internal.h"
 #include "runtime/supervise.h"
 #include "util/util.h"
 

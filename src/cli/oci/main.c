@@ -1,5 +1,5 @@
 /* mydocker-runtime: global flags, then a verb, as runc takes them. */
-#include "oci.h"
+#include "cli/oci/oci.h"
 #include "util/sealed-exe.h"
 
 #include <errno.h>

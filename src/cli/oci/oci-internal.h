@@ -2,7 +2,7 @@
 #ifndef MD_OCI_INTERNAL_H
 #define MD_OCI_INTERNAL_H
 
-#include "oci.h"
+#include "cli/oci/oci.h"
 #include "runtime/runtime.h"
 
 /* The core's view of the global flags (--root, --systemd-cgroup, --log). */

@@ -1,5 +1,5 @@
 /* ps, pause, resume, update, events: operations on a container's cgroup. */
-#include "oci-internal.h"
+#include "cli/oci/oci-internal.h"
 #include "cli/common/units.h"
 #include "util/cleanup.h"
 #include "util/util.h"

@@ -1,5 +1,5 @@
 /* state, list, kill. */
-#include "oci-internal.h"
+#include "cli/oci/oci-internal.h"
 #include "util/cleanup.h"
 #include "util/util.h"
 
