@@ -265,21 +265,6 @@ fail:
 	return -1;
 }
 
-int cgroup_create(const char *path, const struct spec_resources *res,
-		  struct cgroup **out, md_error *err)
-{
-	struct cgroup *cg;
-
-	if (cg_new(path, &cg, err) < 0)
-		return -1;
-	if (cgroup_make(cg, res, err) < 0) {
-		cgroup_free(cg);
-		return -1;
-	}
-	*out = cg;
-	return 0;
-}
-
 /* Without a record (an older state file, the engine's sweep) the leaf is
  * ours wherever it exists: before joining existed, we made every one. */
 int cgroup_open(const char *path, struct cgroup **out, md_error *err)

@@ -61,19 +61,15 @@ int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err);
  * forbids mknod). */
 bool cgroup_wants_limits(const struct spec_resources *res);
 
-/* Create the cgroup in every hierarchy and apply res (which may be NULL).
- * A cgroup that exists already is joined (a pod's, a slice's, an admin's),
- * and only what this call made is ours to remove later. A limit that the
- * host cannot apply fails the call; on failure nothing is left behind. */
-int cgroup_create(const char *path, const struct spec_resources *res,
-		  struct cgroup **out, md_error *err);
-
-/* cgroup_create in two steps, for a caller that records what will be made
- * before it is, so that a runtime killed in between leaves a record that
- * delete can act on: cgroup_plan finds the hierarchies and notes the
- * directories missing now (cgroup_owned_dirs lists them); cgroup_make makes
- * them, joining those that exist, and applies res. A failed cgroup_make
- * removes what it made; the caller frees cg either way. */
+/* Create the cgroup in every hierarchy and apply res (which may be NULL),
+ * in two steps, for a caller that records what will be made before it is,
+ * so that a runtime killed in between leaves a record that delete can act
+ * on: cgroup_plan finds the hierarchies and notes the directories missing
+ * now (cgroup_owned_dirs lists them); cgroup_make makes them, joining
+ * those that exist (a pod's, a slice's, an admin's: only what it made is
+ * ours to remove later), and applies res. A limit that the host cannot
+ * apply fails cgroup_make, which then removes what it made; the caller
+ * frees cg either way. */
 int cgroup_plan(const char *path, struct cgroup **out, md_error *err);
 int cgroup_make(struct cgroup *cg, const struct spec_resources *res, md_error *err);
 

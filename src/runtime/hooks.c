@@ -34,7 +34,8 @@ static const char *const kind_names[] = {
 	[RT_HOOK_POSTSTOP] = "poststop",
 };
 
-const char *hooks_kind_name(enum rt_hook_kind kind)
+/* "prestart", "createRuntime"... as the config spells them. */
+static const char *hooks_kind_name(enum rt_hook_kind kind)
 {
 	if ((size_t)kind < ARRAY_SIZE(kind_names))
 		return kind_names[kind];

@@ -42,9 +42,6 @@ enum rt_hook_kind {
 	RT_HOOK_POSTSTOP,
 };
 
-/* "prestart", "createRuntime"... as the config spells them. */
-const char *hooks_kind_name(enum rt_hook_kind kind);
-
 /* How many hooks of this kind the config has. */
 size_t hooks_count(const struct spec_hooks *hooks, enum rt_hook_kind kind);
 

@@ -208,7 +208,7 @@ static int mount_pseudo(const struct mount_ctx *cx, const struct spec_mount *m,
 	return 0;
 }
 
-/* /dev stays writable until its device nodes exist (see rootfs_setup). */
+/* /dev stays writable until its device nodes exist (see rootfs_prepare). */
 static bool is_dev(const char *dest)
 {
 	return strcmp(dest, "/dev") == 0;
@@ -735,17 +735,4 @@ int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_er
 	if (spec->root_readonly && readonly_root(err) < 0)
 		return -1;
 	return root_propagation(spec, err);
-}
-
-int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
-		 md_error *err)
-{
-	struct rootfs r;
-
-	if (rootfs_prepare(spec, bundle, &r, err) < 0) {
-		if (r.rootfd >= 0)
-			close(r.rootfd);
-		return -1;
-	}
-	return rootfs_enter(spec, &r, no_pivot, err);
 }

@@ -23,7 +23,9 @@ int rootfs_resolve(const struct spec *spec, const char *bundle, char **out, md_e
 
 /* The mount tree in two halves, so that the createRuntime, prestart and
  * createContainer hooks run between them, after the mounts and before
- * pivot_root, as the runtime-spec orders. */
+ * pivot_root, as the runtime-spec orders. When the root is the host's "/"
+ * (mydocker run /bin/cmd), the mounts are made in place, /dev is left
+ * alone and there is no pivot. */
 struct rootfs {
 	int rootfd;     /* O_PATH, close-on-exec */
 	bool host_root; /* the root is the host's "/" */
@@ -40,11 +42,5 @@ int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r
  * root, rootfsPropagation; a chroot alone without a mount namespace.
  * Closes r->rootfd. */
 int rootfs_enter(const struct spec *spec, struct rootfs *r, bool no_pivot, md_error *err);
-
-/* Both halves at once. Set up the whole mount tree and enter it. When the root is the host's
- * "/" (mydocker run /bin/cmd), the mounts are made in place, /dev is left
- * alone and there is no pivot. */
-int rootfs_setup(const struct spec *spec, const char *bundle, bool no_pivot,
-		 md_error *err);
 
 #endif

@@ -41,7 +41,8 @@ static int kind_of(int type)
 	return -1;
 }
 
-const char *ns_proc_name(int type)
+/* CLONE_NEW* type -> /proc/PID/ns/ name ("net", "mnt"...), NULL if none. */
+static const char *ns_proc_name(int type)
 {
 	int k = kind_of(type);
 

@@ -75,7 +75,4 @@ int ns_plan_join_child(const struct ns_plan *p, const struct spec *s, md_error *
  * The pid and time namespaces then apply to our children: fork after. */
 int ns_join_process(int pidfd, pid_t pid, md_error *err);
 
-/* CLONE_NEW* type -> /proc/PID/ns/ name ("net", "mnt"...), NULL if none. */
-const char *ns_proc_name(int type);
-
 #endif

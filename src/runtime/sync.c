@@ -19,7 +19,7 @@ static const char *const type_names[] = {
 	[SYNC_GO] = "go",
 };
 
-const char *sync_type_name(enum sync_type t)
+static const char *sync_type_name(enum sync_type t)
 {
 	if ((size_t)t < ARRAY_SIZE(type_names) && type_names[t])
 		return type_names[t];

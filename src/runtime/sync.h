@@ -53,8 +53,6 @@ int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err);
 int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out,
 		      md_error *err);
 
-const char *sync_type_name(enum sync_type t);
-
 /* After SYNC_EXEC: 0 when the peer's end closed (execve succeeded), -1 with
  * *err when the child sent SYNC_ERROR instead. */
 int sync_wait_exec(int sock, md_error *err);

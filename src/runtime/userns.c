@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-char *userns_map_text(const struct spec_id_mapping *m, size_t n)
+/* "0 100000 65536\n..." for a uid_map or gid_map file; NULL if n is 0. */
+static char *userns_map_text(const struct spec_id_mapping *m, size_t n)
 {
 	size_t cap = n * 36 + 1, used = 0;
 	char *buf;
@@ -83,7 +84,10 @@ int userns_become_root(md_error *err)
 	return 0;
 }
 
-bool userns_nested(void)
+/* True when we run inside a user namespace that does not map the whole
+ * uid range 1:1 (`unshare -r`, rootless podman): we are not the host's
+ * root, whatever our uid says. */
+static bool userns_nested(void)
 {
 	char buf[128] = "";
 	unsigned a, b, n;

@@ -28,16 +28,8 @@ int userns_become_root(md_error *err);
 /* False when setgroups(2) is denied in our user namespace. */
 bool userns_setgroups_allowed(void);
 
-/* True when we run inside a user namespace that does not map the whole
- * uid range 1:1 (`unshare -r`, rootless podman): we are not the host's
- * root, whatever our uid says. */
-bool userns_nested(void);
-
 /* Not the host's root: an unprivileged user, or root of a nested user
  * namespace. Cgroups and /run are then not ours to write. */
 bool userns_rootless(void);
-
-/* "0 100000 65536\n..." for a uid_map or gid_map file; NULL if n is 0. */
-char *userns_map_text(const struct spec_id_mapping *m, size_t n);
 
 #endif

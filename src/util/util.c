@@ -154,8 +154,8 @@ int md_write_file_atomic(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
-		    md_error *err)
+static int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
+			   md_error *err)
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *buf = NULL;

@@ -35,8 +35,6 @@ int md_write_file_atomic(const char *path, const char *data, size_t len,
 			 mode_t mode, md_error *err);
 /* Read a whole file into a NUL-terminated buffer. */
 int md_read_file(const char *path, char **out, size_t *len, md_error *err);
-int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
-		    md_error *err);
 /* mkdir -p; existing directories are fine. */
 int md_mkdir_p(const char *path, mode_t mode, md_error *err);
 /* Remove the files directly in dir, then dir itself (a subdirectory is an

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -73,17 +72,6 @@ static void log_msg(const struct cli_log *l, enum rt_log_level lvl, const char *
 		struct cli_log plain = { .fd = -1, .prog = l->prog };
 		emit(&plain, 2, lvl, msg);
 	}
-}
-
-void cli_logf(const struct cli_log *l, enum rt_log_level lvl, const char *fmt, ...)
-{
-	char msg[1536];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_msg(l, lvl, msg);
 }
 
 int cli_fail(const struct cli_log *l, const md_error *err)

@@ -21,9 +21,6 @@ int cli_log_set_format(struct cli_log *l, const char *fmt, md_error *err);
 /* Open --log FILE for appending (close-on-exec). */
 int cli_log_open(struct cli_log *l, const char *path, md_error *err);
 
-void cli_logf(const struct cli_log *l, enum rt_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Report an md_error as one line and return the exit status it asks for. */
 int cli_fail(const struct cli_log *l, const md_error *err);
 

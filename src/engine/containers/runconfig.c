@@ -40,7 +40,8 @@ static char *short_id(const struct run_request *r)
 	return strndup(r->id, 12);
 }
 
-char **runconfig_env(const struct run_request *r)
+/* The default environment plus -e entries: PATH, HOSTNAME, HOME, TERM. */
+static char **runconfig_env(const struct run_request *r)
 {
 	cleanup_free char *host = r->hostname ? xstrdup(r->hostname) : short_id(r);
 	char **env = NULL;

@@ -59,7 +59,4 @@ int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *ou
 /* Build the config. Caller owns the returned object (json_object_put). */
 int runconfig_build(const struct run_request *r, json_object **out, md_error *err);
 
-/* The default environment plus -e entries: PATH, HOSTNAME, HOME, TERM. */
-char **runconfig_env(const struct run_request *r);
-
 #endif

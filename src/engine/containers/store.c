@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *store_cgroup_path(const char *id)
+/* The cgroup path of a container made by the engine. Caller frees. */
+static char *store_cgroup_path(const char *id)
 {
 	return cgroup_path_for(NULL, id);
 }

@@ -23,7 +23,4 @@ void store_release(struct store_entry *e);
 /* Clean up every entry whose owner is gone. Returns how many. */
 int store_sweep(md_error *err);
 
-/* The cgroup path of a container made by the engine. Caller frees. */
-char *store_cgroup_path(const char *id);
-
 #endif
