@@ -10,9 +10,11 @@ inst_begin() {
 }
 
 # inst_make ARGS...: make in the tree, outside any make that runs the tests.
+# The programs are installed as $BUILD has them (-o: never relinked here,
+# where make would not know the build's flags, e.g. the sanitizers').
 inst_make() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s BUILD="$BUILD" DESTDIR="$D" "$@" \
-		>"$D.log" 2>&1
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s BUILD="$BUILD" DESTDIR="$D" \
+		-o "$BUILD/mydocker" -o "$BUILD/mydocker-runtime" "$@" >"$D.log" 2>&1
 	local rc=$?
 	[ $rc = 0 ] || fail "make $*: $(tail -n 20 "$D.log")"
 	rm -f "$D.log"
