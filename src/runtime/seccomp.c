@@ -433,6 +433,7 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 		 md_error *err)
 {
 	uint32_t def;
+	int rc;
 
 	if (!json_object_is_type(config, json_type_object))
 		return bad(err, ": must be an object");
@@ -447,8 +448,9 @@ static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f
 	 * checks every syscall against the whole program when it loads it
 	 * (its action cache), which for Docker's ~350 rules in a list cost
 	 * ~1.5 ms per container; each syscall is also checked faster. */
-	if (seccomp_attr_set(*ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
-		return md_error_set(err, EINVAL, "seccomp: binary tree optimization");
+	rc = seccomp_attr_set(*ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc < 0) /* libseccomp returns -errno */
+		return md_error_set(err, -rc, "seccomp: binary tree optimization");
 	if (add_arches(*ctx, md_json_member(config, "architectures"), err) < 0 ||
 	    add_syscalls(*ctx, md_json_member(config, "syscalls"), def, err) < 0)
 		return -1;

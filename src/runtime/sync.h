@@ -31,8 +31,10 @@ struct sync_msg {
 	int32_t errnum;
 	int32_t status;
 	int32_t value;  /* a number that goes with the step (SYNC_PID) */
-	char msg[1024]; /* same size as md_error.msg */
+	char msg[MD_ERROR_MSG_MAX]; /* an md_error's message, whole */
 };
+_Static_assert(sizeof(((struct sync_msg *)0)->msg) == sizeof(((md_error *)0)->msg),
+	       "a sync frame carries a whole md_error message");
 
 /* Create the pair, both ends close-on-exec. */
 int sync_pair(int fds[2], md_error *err);

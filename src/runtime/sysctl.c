@@ -40,7 +40,7 @@ int sysctl_validate(const struct spec *s, md_error *err)
 		int ns = namespace_of(key);
 
 		if (strstr(key, "..") || strchr(key, '/'))
-			return md_error_set(err, EINVAL, "sysctl `%s`: invalid name", key);
+			return md_error_set(err, 0, "sysctl `%s`: invalid name", key);
 		if (!ns)
 			return md_error_set(err, EPERM, "sysctl `%s` is not in a separate kernel "
 					    "namespace: it would change the host", key);
@@ -91,17 +91,17 @@ int personality_apply(const struct spec *s, md_error *err)
 		return 0;
 	domain = md_json_string(p, "domain");
 	if (!domain)
-		return md_error_set(err, EINVAL, "config: linux.personality.domain: expected a string");
+		return md_error_set(err, 0, "config: linux.personality.domain: expected a string");
 	if (strcmp(domain, "LINUX") == 0)
 		persona = PER_LINUX;
 	else if (strcmp(domain, "LINUX32") == 0)
 		persona = PER_LINUX32;
 	else
-		return md_error_set(err, EINVAL, "config: linux.personality.domain: unknown `%s`",
+		return md_error_set(err, 0, "config: linux.personality.domain: unknown `%s`",
 				    domain);
 	flags = md_json_member_of(p, "flags", json_type_array);
 	if (flags && json_object_array_length(flags) > 0)
-		return md_error_set(err, ENOTSUP, "config: linux.personality.flags: not supported");
+		return md_error_set(err, 0, "config: linux.personality.flags: not supported");
 	if (personality(persona) < 0)
 		return md_error_set(err, errno, "personality %s", domain);
 	return 0;

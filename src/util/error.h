@@ -13,10 +13,24 @@ enum {
 	MD_EXIT_NOT_FOUND = 127,
 };
 
+/* The size of md_error.msg, and of every buffer that carries one (the
+ * runtime's sync frames). */
+#define MD_ERROR_MSG_MAX 1024
+
+/* errnum follows one rule:
+ *   - a system call (or a library call that reports an errno) failed: its
+ *     errno, which md_error_text appends as ": no such file or directory";
+ *   - a validation error, a bad value given by the user or the config
+ *     where no call failed: 0, the message says it all.
+ * An errno on a validation error stays only where a caller tests it to
+ * pick its words or its exit code (ENOENT "does not exist", EEXIST "id
+ * taken", ESRCH "not running", EBUSY, ENOTSUP "not supported by the
+ * host"...): such a value is part of the function's contract and is
+ * documented with it. */
 typedef struct md_error {
-	int errnum;  /* errno value, 0 when the failure has none */
+	int errnum;  /* errno value, 0 when the failure has none (above) */
 	int status;  /* exit status the CLI should use (MD_EXIT_*) */
-	char msg[1024];
+	char msg[MD_ERROR_MSG_MAX];
 } md_error;
 
 /* Fill err with errnum and a formatted message; returns -1. err may be NULL. */
