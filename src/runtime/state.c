@@ -125,8 +125,18 @@ int state_create_dir(const char *root, const char *id, int *lock_fd, md_error *e
 	return 0;
 }
 
-static int no_container(const char *id, md_error *err)
+/* A valid id whose directory exists under root; ENOENT "container `ID`
+ * does not exist" when it is not there. */
+static int check_exists(const char *root, const char *id, md_error *err)
 {
+	cleanup_free char *dir = NULL;
+	struct stat sb;
+
+	if (state_check_id(id, err) < 0)
+		return -1;
+	dir = state_dir(root, id);
+	if (stat(dir, &sb) == 0)
+		return 0;
 	if (errno == ENOENT)
 		return md_error_set(err, ENOENT, "container `%s` does not exist", id);
 	return md_error_set(err, errno, "container `%s`", id);
@@ -135,14 +145,9 @@ static int no_container(const char *id, md_error *err)
 int state_lock(const char *root, const char *id, int *lock_fd, md_error *err)
 {
 	cleanup_free char *lock = NULL;
-	cleanup_free char *dir = NULL;
-	struct stat sb;
 
-	if (state_check_id(id, err) < 0)
+	if (check_exists(root, id, err) < 0)
 		return -1;
-	dir = state_dir(root, id);
-	if (stat(dir, &sb) < 0)
-		return no_container(id, err);
 	lock = state_file(root, id, LOCK_FILE);
 	return lock_file(lock, lock_fd, err);
 }
@@ -293,17 +298,13 @@ static void status_from_lock(const char *root, struct rt_state *st)
 
 int state_load(const char *root, const char *id, struct rt_state **out, md_error *err)
 {
-	cleanup_free char *dir = NULL, *path = NULL, *text = NULL;
+	cleanup_free char *path = NULL, *text = NULL;
 	cleanup_json json_object *o = NULL;
 	struct rt_state *st;
 	md_error rerr;
-	struct stat sb;
 
-	if (state_check_id(id, err) < 0)
+	if (check_exists(root, id, err) < 0)
 		return -1;
-	dir = state_dir(root, id);
-	if (stat(dir, &sb) < 0)
-		return no_container(id, err);
 	st = state_new(id);
 	path = state_file(root, id, STATE_JSON);
 	if (md_read_file(path, &text, NULL, &rerr) < 0) {
