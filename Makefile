@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mydocker build. `make` -> build/mydocker, build/mydocker-runtime,
 # build/unit-tests, the test helpers (build/core-drive...) and, where scdoc
 # is installed, the man pages (build/man/). `make asan` -> the same under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prints the linux.seccomp, process.capabilities, maskedPaths and
  * readonlyPaths that `mydocker run` gives a container (Docker's defaults),
  * as one JSON object, for bench/oci-run's "Docker's defaults" variant.
@@ -20,7 +21,8 @@ int main(void)
 	}
 	lnx = json_object_object_get(cfg, "linux");
 	proc = json_object_object_get(cfg, "process");
-	json_object_object_add(out, "seccomp", json_object_get(json_object_object_get(lnx, "seccomp")));
+	json_object_object_add(out, "seccomp",
+			       json_object_get(json_object_object_get(lnx, "seccomp")));
 	json_object_object_add(out, "maskedPaths",
 			       json_object_get(json_object_object_get(lnx, "maskedPaths")));
 	json_object_object_add(out, "readonlyPaths",

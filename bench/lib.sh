@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared bench helpers: time commands alternately, print medians and ratios.
 # Uses bash's $EPOCHREALTIME, so no extra process is timed.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bash completion for mydocker(1) and mydocker-runtime(8): commands, flags,
 # flag values, container ids (from the state directory) and files.
 # Installed as bash-completion's completions/mydocker, linked as

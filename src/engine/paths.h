@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where the engine keeps its state on the host: root's, 0700 each. */
 #ifndef MD_ENGINE_PATHS_H
 #define MD_ENGINE_PATHS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/caps.h"
 
 #include <errno.h>
@@ -116,7 +117,8 @@ int caps_after_user(const struct spec_caps *c, bool keep_admin, md_error *err)
 		r = cap_set_proc(caps);
 	cap_free(caps);
 	if (r < 0)
-		return md_error_set(err, errno, "set capabilities (effective and inheritable "
+		return md_error_set(err, errno,
+				    "set capabilities (effective and inheritable "
 				    "must be within permitted and bounding)");
 	return set_ambient(c->ambient, err);
 }

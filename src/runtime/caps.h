@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Capabilities of the container's process, set around the user switch in
  * runc's order, so that they come out exact whatever the uid:
  *   caps_before_user: drop from the bounding set all that the config does

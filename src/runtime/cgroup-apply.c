@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Limits: each resource group goes to the hierarchy that holds its
  * controller, through the v1 or v2 table of writers. In hybrid mode that
  * means limits land in the v1 controllers, while a controller that only the
@@ -35,8 +36,8 @@ int cg_set_pids(const char *dir, const struct spec_resources *res, md_error *err
 	return cg_write_limit(dir, "pids.max", buf, "pids limit", NULL, err);
 }
 
-int cg_set_hugetlb(const char *dir, const struct spec_resources *res,
-		   const char *suffix, md_error *err)
+int cg_set_hugetlb(const char *dir, const struct spec_resources *res, const char *suffix,
+		   md_error *err)
 {
 	for (size_t i = 0; i < res->n_hugepages; i++) {
 		const struct spec_hugepage *hp = &res->hugepages[i];
@@ -58,8 +59,8 @@ int cg_set_hugetlb(const char *dir, const struct spec_resources *res,
 int cg_check_blkdev(int64_t major, int64_t minor, md_error *err)
 {
 	if (major < 0 || minor < 0)
-		return md_error_set(err, EINVAL, "invalid block device %" PRId64 ":%" PRId64,
-				    major, minor);
+		return md_error_set(err, EINVAL, "invalid block device %" PRId64 ":%" PRId64, major,
+				    minor);
 	return 0;
 }
 
@@ -77,8 +78,7 @@ static bool want_memory(const struct spec_resources *r)
 static bool want_cpu(const struct spec_resources *r)
 {
 	return r->cpu_shares.set || r->cpu_quota.set || r->cpu_period.set ||
-	       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set ||
-	       r->cpu_burst.set;
+	       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set || r->cpu_burst.set;
 }
 
 static bool want_pids(const struct spec_resources *r)
@@ -166,14 +166,13 @@ static char **needed_controllers(const struct spec_resources *res)
 	return need;
 }
 
-static int no_controller(const struct cgroup *cg, const struct cg_resource *d,
-			 md_error *err)
+static int no_controller(const struct cgroup *cg, const struct cg_resource *d, md_error *err)
 {
 	const char *name = cg->mode == CGROUP_MODE_V2 ? d->v2 : d->v1;
 
 	if (!name)
-		return md_error_set(err, ENOTSUP, "%s need cgroup v2: no cgroup2 hierarchy is mounted",
-				    d->what);
+		return md_error_set(err, ENOTSUP,
+				    "%s need cgroup v2: no cgroup2 hierarchy is mounted", d->what);
 	return md_error_set(err, ENOTSUP, "%s not supported by the host: no %s cgroup controller",
 			    d->what, name);
 }

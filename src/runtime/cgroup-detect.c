@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cgroup layout, from /proc/self/mountinfo: v1, v2, or hybrid (v1
  * controllers plus cgroup2 at /sys/fs/cgroup/unified), the hierarchies it
  * mounts, and which of them holds a controller. */
@@ -12,9 +13,8 @@
 #include <string.h>
 
 static const char *const v1_known[] = {
-	"cpuset", "cpu", "cpuacct", "blkio", "memory", "devices", "freezer",
-	"net_cls", "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc",
-	"debug",
+	"cpuset",     "cpu",      "cpuacct", "blkio", "memory", "devices", "freezer", "net_cls",
+	"perf_event", "net_prio", "hugetlb", "pids",  "rdma",   "misc",    "debug",
 };
 
 /* The cgroup view of a mountinfo line (the unit tests build cg_mount
@@ -69,8 +69,7 @@ static int v2_rank(const char *point)
 	return 0;
 }
 
-int cg_pick_mode(const struct cg_mount *m, size_t n, enum cgroup_mode *mode,
-		 size_t *v2)
+int cg_pick_mode(const struct cg_mount *m, size_t n, enum cgroup_mode *mode, size_t *v2)
 {
 	bool v1 = false;
 
@@ -151,8 +150,7 @@ int cgroup_detect_mode(enum cgroup_mode *mode, md_error *err)
 	return 0;
 }
 
-static void add_hier(struct cgroup *cg, const char *mount, char **controllers,
-		     bool unified)
+static void add_hier(struct cgroup *cg, const char *mount, char **controllers, bool unified)
 {
 	struct cg_hier *h;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/cgroup-devices.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -19,10 +20,10 @@
 const struct spec_device_rule cg_dev_default_allows[] = {
 	/* mknod of any node (the rules still guard its use), null, zero,
 	 * full, random, urandom, tty, ptmx and the pty peers. */
-	{ true, 'c', -1, -1, "m" }, { true, 'b', -1, -1, "m" },
-	{ true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 5, "rwm" }, { true, 'c', 1, 7, "rwm" },
-	{ true, 'c', 1, 8, "rwm" }, { true, 'c', 1, 9, "rwm" }, { true, 'c', 5, 0, "rwm" },
-	{ true, 'c', 5, 2, "rwm" }, { true, 'c', 136, -1, "rwm" },
+	{ true, 'c', -1, -1, "m" },    { true, 'b', -1, -1, "m" }, { true, 'c', 1, 3, "rwm" },
+	{ true, 'c', 1, 5, "rwm" },    { true, 'c', 1, 7, "rwm" }, { true, 'c', 1, 8, "rwm" },
+	{ true, 'c', 1, 9, "rwm" },    { true, 'c', 5, 0, "rwm" }, { true, 'c', 5, 2, "rwm" },
+	{ true, 'c', 136, -1, "rwm" },
 };
 const size_t cg_dev_n_default_allows = ARRAY_SIZE(cg_dev_default_allows);
 
@@ -75,13 +76,13 @@ static void remove_access(struct cg_dev_policy *p, const struct cg_dev_exception
 		*same = p->ex[--p->n_ex];
 }
 
-void cg_dev_policy_apply(struct cg_dev_policy *p, const struct spec_device_rule *rules,
-			 size_t n)
+void cg_dev_policy_apply(struct cg_dev_policy *p, const struct spec_device_rule *rules, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct spec_device_rule *r = &rules[i];
 		struct cg_dev_exception e = { r->type, r->major < 0 ? -1 : r->major,
-					      r->minor < 0 ? -1 : r->minor, access_bits(r->access) };
+					      r->minor < 0 ? -1 : r->minor,
+					      access_bits(r->access) };
 
 		if (r->type == 'a' || r->type == '\0') {
 			p->allow_all = r->allow;
@@ -110,15 +111,14 @@ void cg_dev_policy_free(struct cg_dev_policy *p)
 	p->n_ex = 0;
 }
 
-static bool matches(const struct cg_dev_exception *e, char type, int64_t major,
-		    int64_t minor)
+static bool matches(const struct cg_dev_exception *e, char type, int64_t major, int64_t minor)
 {
 	return e->type == type && (e->major < 0 || e->major == major) &&
 	       (e->minor < 0 || e->minor == minor);
 }
 
-bool cg_dev_policy_allows(const struct cg_dev_policy *p, char type, int64_t major,
-			  int64_t minor, unsigned access)
+bool cg_dev_policy_allows(const struct cg_dev_policy *p, char type, int64_t major, int64_t minor,
+			  unsigned access)
 {
 	for (size_t i = 0; i < p->n_ex; i++) {
 		const struct cg_dev_exception *e = &p->ex[i];
@@ -138,7 +138,9 @@ bool cg_dev_policy_allows(const struct cg_dev_policy *p, char type, int64_t majo
 /* The instructions we use, in the kernel's encoding. */
 static struct bpf_insn insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	struct bpf_insn i = { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+	struct bpf_insn i = {
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm
+	};
 	return i;
 }
 
@@ -203,9 +205,10 @@ static int check_numbers(const struct cg_dev_policy *p, md_error *err)
 {
 	for (size_t i = 0; i < p->n_ex; i++)
 		if (p->ex[i].major > INT32_MAX || p->ex[i].minor > INT32_MAX)
-			return md_error_set(err, ERANGE, "device %c %" PRId64 ":%" PRId64
-					    ": number out of range", p->ex[i].type,
-					    p->ex[i].major, p->ex[i].minor);
+			return md_error_set(err, ERANGE,
+					    "device %c %" PRId64 ":%" PRId64
+					    ": number out of range",
+					    p->ex[i].type, p->ex[i].major, p->ex[i].minor);
 	return 0;
 }
 
@@ -248,7 +251,7 @@ int cg_dev_bpf_load(const struct bpf_insn *insns, size_t n, md_error *err)
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)n;
-	attr.license = (uint64_t)(uintptr_t)"GPL";
+	attr.license = (uint64_t)(uintptr_t) "GPL";
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device control: the device rules of linux.resources.devices, as the
  * kernel's v1 device cgroup keeps them, and as an eBPF program of type
  * BPF_PROG_TYPE_CGROUP_DEVICE for cgroup v2.
@@ -54,15 +55,14 @@ extern const struct spec_device_rule cg_dev_default_allows[];
 extern const size_t cg_dev_n_default_allows;
 
 /* Apply rules[0..n) in order to an allow-everything state. */
-void cg_dev_policy_apply(struct cg_dev_policy *p, const struct spec_device_rule *rules,
-			 size_t n);
+void cg_dev_policy_apply(struct cg_dev_policy *p, const struct spec_device_rule *rules, size_t n);
 /* The policy of a config's rules: them, then the default allows. */
 void cg_dev_policy_of(const struct spec_device_rule *rules, size_t n, struct cg_dev_policy *p);
 void cg_dev_policy_free(struct cg_dev_policy *p);
 /* May access (CG_DEV_* bits) to device type/major/minor go ahead? The
  * reference the program is checked against. */
-bool cg_dev_policy_allows(const struct cg_dev_policy *p, char type, int64_t major,
-			  int64_t minor, unsigned access);
+bool cg_dev_policy_allows(const struct cg_dev_policy *p, char type, int64_t major, int64_t minor,
+			  unsigned access);
 
 /* The program for a policy. *insns is malloc'd. Device numbers above
  * INT32_MAX are refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup control files: reading and writing them by directory and name, the
  * formats of their values (flat keyed text, pid lists, "max"), and the
  * conversions between v1 and v2 values. */
@@ -26,8 +27,8 @@ int cg_write(const char *dir, const char *file, const char *value, md_error *err
 	return md_write_file(p, value, err);
 }
 
-int cg_write_limit(const char *dir, const char *file, const char *value,
-		   const char *what, const char *hint, md_error *err)
+int cg_write_limit(const char *dir, const char *file, const char *value, const char *what,
+		   const char *hint, md_error *err)
 {
 	if (access(dir, F_OK) < 0)
 		return md_error_set(err, errno, "cgroup directory `%s`", dir);
@@ -37,8 +38,7 @@ int cg_write_limit(const char *dir, const char *file, const char *value,
 	return cg_write(dir, file, value, err);
 }
 
-int cg_write_i64(const char *dir, const char *file, int64_t v, const char *what,
-		 md_error *err)
+int cg_write_i64(const char *dir, const char *file, int64_t v, const char *what, md_error *err)
 {
 	char buf[32];
 
@@ -78,8 +78,7 @@ int cg_read_u64_opt(const char *dir, const char *file, uint64_t *v, md_error *er
 	return cg_read_u64(dir, file, v, err);
 }
 
-int cg_read_keyed(const char *dir, const char *file, const char *key, int64_t *v,
-		  md_error *err)
+int cg_read_keyed(const char *dir, const char *file, const char *key, int64_t *v, md_error *err)
 {
 	cleanup_free char *text = NULL;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the cgroup files: cgroup.c (path, directories: create, open,
  * remove), cgroup-detect.c (layout and hierarchies), cgroup-apply.c
  * (limits to hierarchies), cgroup-procs.c (processes, freezing, stats),
@@ -52,16 +53,14 @@ enum cg_res {
 	CG_NRES,
 };
 
-typedef int (*cg_setter)(const char *dir, const struct spec_resources *res,
-			 md_error *err);
+typedef int (*cg_setter)(const char *dir, const struct spec_resources *res, md_error *err);
 
 struct cg_ops {
 	/* Called after the directories exist (and on update): v1 fills
 	 * cpuset.cpus/mems down the chain, v2 enables controllers in the
 	 * parents' cgroup.subtree_control. `need` lists v2 controller names
 	 * the resources use. */
-	int (*prepare)(const struct cg_hier *h, const char *path, char *const *need,
-		       md_error *err);
+	int (*prepare)(const struct cg_hier *h, const char *path, char *const *need, md_error *err);
 	cg_setter set[CG_NRES];
 	int (*freeze)(const char *dir, bool frozen, md_error *err);
 	int (*is_frozen)(const char *dir, md_error *err);
@@ -108,17 +107,15 @@ bool cg_exists(const char *dir, const char *file);
 int cg_write(const char *dir, const char *file, const char *value, md_error *err);
 /* Like cg_write, but a missing file means the host cannot apply the limit
  * `what`: "<what> not supported by the host: <file> missing<hint>". */
-int cg_write_limit(const char *dir, const char *file, const char *value,
-		   const char *what, const char *hint, md_error *err);
-int cg_write_i64(const char *dir, const char *file, int64_t v, const char *what,
-		 md_error *err);
+int cg_write_limit(const char *dir, const char *file, const char *value, const char *what,
+		   const char *hint, md_error *err);
+int cg_write_i64(const char *dir, const char *file, int64_t v, const char *what, md_error *err);
 int cg_read(const char *dir, const char *file, char **out, md_error *err);
 /* A single number; "max" reads as UINT64_MAX. */
 int cg_read_u64(const char *dir, const char *file, uint64_t *v, md_error *err);
 /* The "key value" line of a flat keyed file (memory.events, cpu.stat...):
  * 0 when found, 1 when the key is absent (*v untouched), -1 on error. */
-int cg_read_keyed(const char *dir, const char *file, const char *key, int64_t *v,
-		  md_error *err);
+int cg_read_keyed(const char *dir, const char *file, const char *key, int64_t *v, md_error *err);
 /* Like cg_read_u64, but a missing file leaves *v as it is (for stats). */
 int cg_read_u64_opt(const char *dir, const char *file, uint64_t *v, md_error *err);
 bool cg_strv_has(char *const *v, const char *s);
@@ -134,8 +131,8 @@ static inline int64_t cg_opt(const struct opt_i64 *o)
 int cg_set_cpuset(const char *dir, const struct spec_resources *res, md_error *err);
 int cg_set_pids(const char *dir, const struct spec_resources *res, md_error *err);
 /* hugetlb.<size>.<suffix>: "limit_in_bytes" on v1, "max" on v2. */
-int cg_set_hugetlb(const char *dir, const struct spec_resources *res,
-		   const char *suffix, md_error *err);
+int cg_set_hugetlb(const char *dir, const struct spec_resources *res, const char *suffix,
+		   md_error *err);
 
 /* blkio device numbers have no wildcard: both must be >= 0. */
 int cg_check_blkdev(int64_t major, int64_t minor, md_error *err);
@@ -152,8 +149,7 @@ struct cg_mount {
 char **cg_v1_controllers(const char *opts);
 /* From the cgroup mounts: the mode and the index of the cgroup2 mount to use
  * (SIZE_MAX when none). -1 when there is no usable hierarchy at all. */
-int cg_pick_mode(const struct cg_mount *m, size_t n, enum cgroup_mode *mode,
-		 size_t *v2);
+int cg_pick_mode(const struct cg_mount *m, size_t n, enum cgroup_mode *mode, size_t *v2);
 /* An absolute cgroup path without empty, "." or ".." components, not "/". */
 bool cg_path_ok(const char *path);
 /* A plain file name: non-empty, no '/', not "." or "..". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The processes of a cgroup: joining it at clone, listing, signalling,
  * freezing, killing all before removal, and usage stats. */
 #include "runtime/cgroup-internal.h"
@@ -100,8 +101,10 @@ int cgroup_enter_unified(struct cgroup *cg, pid_t pid, md_error *err)
 
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < cg->n_hiers; i++)
-		if (cg->hiers[i].unified && cg_write(cg->hiers[i].dir, "cgroup.procs", buf, err) < 0)
-			return md_error_prefix(err, "move pid %d into cgroup %s", (int)pid, cg->path);
+		if (cg->hiers[i].unified &&
+		    cg_write(cg->hiers[i].dir, "cgroup.procs", buf, err) < 0)
+			return md_error_prefix(err, "move pid %d into cgroup %s", (int)pid,
+					       cg->path);
 	return 0;
 }
 
@@ -110,7 +113,8 @@ static struct cg_hier *freezer(struct cgroup *cg, md_error *err)
 	struct cg_hier *h = cg_find_hier(cg, "freezer", NULL);
 
 	if (!h)
-		md_error_set(err, ENOTSUP, "freezing not supported by the host: no freezer cgroup controller");
+		md_error_set(err, ENOTSUP,
+			     "freezing not supported by the host: no freezer cgroup controller");
 	return h;
 }
 
@@ -242,8 +246,10 @@ int cg_kill_and_wait(struct cgroup *cg, md_error *err)
 		cg_hier_ops(h)->freeze(h->dir, false, NULL);
 	while (left) {
 		if (md_now_ms() >= deadline)
-			return md_error_set(err, EBUSY, "cgroup %s: %zu processes still there %d ms after SIGKILL",
-					    cg->path, left, DESTROY_TIMEOUT_MS);
+			return md_error_set(
+				err, EBUSY,
+				"cgroup %s: %zu processes still there %d ms after SIGKILL",
+				cg->path, left, DESTROY_TIMEOUT_MS);
 		md_sleep_ms(10);
 		left = kill_everywhere(cg);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The systemd cgroup driver: a transient unit per container, started,
  * changed and stopped over D-Bus with sd-bus (systemd.resource-control(5)
  * for the properties, org.freedesktop.systemd1(5) for the methods). Each
@@ -47,6 +48,7 @@
 
 /* The sd-bus functions we use, called through sdb, with the prototypes of
  * <systemd/sd-bus.h>. */
+/* clang-format off */
 #define SDB_FUNCS(X)                                                                    \
 	X(sd_bus_new) X(sd_bus_set_address) X(sd_bus_start) X(sd_bus_open_system)       \
 	X(sd_bus_flush_close_unref) X(sd_bus_unref) X(sd_bus_call)                      \
@@ -57,6 +59,7 @@
 	X(sd_bus_message_open_container) X(sd_bus_message_close_container)              \
 	X(sd_bus_message_read) X(sd_bus_error_free) X(sd_bus_error_is_set)              \
 	X(sd_bus_error_has_name)
+/* clang-format on */
 
 #define SDB_FIELD(f) __typeof__(f) *f;
 static struct {
@@ -74,10 +77,10 @@ static int sdb_load(md_error *err)
 	if (!h)
 		return md_error_set(err, 0, "the systemd cgroup driver needs %s: %s", LIBSYSTEMD,
 				    dlerror());
-#define SDB_LOAD(f)                                                                     \
-	if (!(sdb.f = (__typeof__(sdb.f))dlsym(h, #f))) {                               \
-		dlclose(h);                                                             \
-		return md_error_set(err, 0, "%s has no %s (too old?)", LIBSYSTEMD, #f); \
+#define SDB_LOAD(f)                                                                                \
+	if (!(sdb.f = (__typeof__(sdb.f))dlsym(h, #f))) {                                          \
+		dlclose(h);                                                                        \
+		return md_error_set(err, 0, "%s has no %s (too old?)", LIBSYSTEMD, #f);            \
 	}
 	SDB_FUNCS(SDB_LOAD)
 	lib = h;
@@ -158,7 +161,8 @@ int cgsd_parse_path(const char *cgroups_path, char **slice, char **unit, md_erro
 	const char *name;
 
 	if (!c2 || strchr(c2 + 1, ':'))
-		return md_error_set(err, EINVAL, "invalid systemd cgroupsPath `%s`: want slice:prefix:name", p);
+		return md_error_set(err, EINVAL,
+				    "invalid systemd cgroupsPath `%s`: want slice:prefix:name", p);
 	s = cut(p, c1);
 	prefix = cut(c1 + 1, c2);
 	name = c2 + 1;
@@ -166,18 +170,26 @@ int cgsd_parse_path(const char *cgroups_path, char **slice, char **unit, md_erro
 		free(s);
 		s = xstrdup(CGSD_DEFAULT_SLICE);
 	} else if (!slice_name_ok(s)) {
-		return md_error_set(err, EINVAL, "invalid slice `%s` in cgroupsPath `%s`: a slice "
-				    "name ends in .slice, without --, leading or trailing -", s, p);
+		return md_error_set(err, EINVAL,
+				    "invalid slice `%s` in cgroupsPath `%s`: a slice "
+				    "name ends in .slice, without --, leading or trailing -",
+				    s, p);
 	}
 	if (!unit_chars_ok(prefix, strlen(prefix)))
-		return md_error_set(err, EINVAL, "invalid prefix `%s` in cgroupsPath `%s`: "
-				    "letters, digits and :-_.\\ only", prefix, p);
+		return md_error_set(err, EINVAL,
+				    "invalid prefix `%s` in cgroupsPath `%s`: "
+				    "letters, digits and :-_.\\ only",
+				    prefix, p);
 	if (!*name || !unit_chars_ok(name, strlen(name)))
-		return md_error_set(err, EINVAL, "invalid name `%s` in cgroupsPath `%s`: "
-				    "letters, digits and :-_.\\ only", name, p);
+		return md_error_set(err, EINVAL,
+				    "invalid name `%s` in cgroupsPath `%s`: "
+				    "letters, digits and :-_.\\ only",
+				    name, p);
 	if (has_suffix(name, SLICE_SUFFIX) && !slice_name_ok(name))
-		return md_error_set(err, EINVAL, "invalid slice name `%s` in cgroupsPath `%s`: "
-				    "no --, leading or trailing -", name, p);
+		return md_error_set(err, EINVAL,
+				    "invalid slice name `%s` in cgroupsPath `%s`: "
+				    "no --, leading or trailing -",
+				    name, p);
 	if (has_suffix(name, SLICE_SUFFIX))
 		u = xstrdup(name);
 	else if (*prefix)
@@ -185,8 +197,9 @@ int cgsd_parse_path(const char *cgroups_path, char **slice, char **unit, md_erro
 	else
 		u = xasprintf("%s" SCOPE_SUFFIX, name);
 	if (strlen(u) > UNIT_NAME_MAX)
-		return md_error_set(err, EINVAL, "unit name `%s` from cgroupsPath is longer than %d",
-				    u, UNIT_NAME_MAX);
+		return md_error_set(err, EINVAL,
+				    "unit name `%s` from cgroupsPath is longer than %d", u,
+				    UNIT_NAME_MAX);
 	*slice = TAKE_PTR(s);
 	*unit = TAKE_PTR(u);
 	return 0;
@@ -195,8 +208,18 @@ int cgsd_parse_path(const char *cgroups_path, char **slice, char **unit, md_erro
 /* systemd's controllers, whose "NAME.x" files a cgroup name must not look
  * like. */
 static const char *const sd_controllers[] = {
-	"cpu", "cpuacct", "cpuset", "io", "blkio", "memory", "devices", "pids",
-	"bpf-firewall", "bpf-devices", "bpf-foreign", "bpf-socket-bind",
+	"cpu",
+	"cpuacct",
+	"cpuset",
+	"io",
+	"blkio",
+	"memory",
+	"devices",
+	"pids",
+	"bpf-firewall",
+	"bpf-devices",
+	"bpf-foreign",
+	"bpf-socket-bind",
 	"bpf-restrict-network-interfaces",
 };
 
@@ -379,9 +402,8 @@ static bool is_dir(const char *path)
 
 bool cgsd_available(void)
 {
-	return is_dir(SYSTEMD_RUN_DIR) &&
-	       ((geteuid() == 0 && access(PRIVATE_SOCKET, F_OK) == 0) ||
-		access(SYSTEM_BUS_SOCKET, F_OK) == 0);
+	return is_dir(SYSTEMD_RUN_DIR) && ((geteuid() == 0 && access(PRIVATE_SOCKET, F_OK) == 0) ||
+					   access(SYSTEM_BUS_SOCKET, F_OK) == 0);
 }
 
 static int connect_private(sd_bus **out)
@@ -410,10 +432,14 @@ static int conn_open(struct sd_conn *c, md_error *err)
 
 	if (!is_dir(SYSTEMD_RUN_DIR)) {
 		if (access(SYSTEM_BUS_SOCKET, F_OK) < 0)
-			return md_error_set(err, 0, "the systemd cgroup driver needs systemd: no system "
-					    "bus at %s (%s missing)", SYSTEM_BUS_SOCKET, SYSTEMD_RUN_DIR);
-		return md_error_set(err, 0, "the systemd cgroup driver needs systemd as PID 1 "
-				    "(%s missing)", SYSTEMD_RUN_DIR);
+			return md_error_set(err, 0,
+					    "the systemd cgroup driver needs systemd: no system "
+					    "bus at %s (%s missing)",
+					    SYSTEM_BUS_SOCKET, SYSTEMD_RUN_DIR);
+		return md_error_set(err, 0,
+				    "the systemd cgroup driver needs systemd as PID 1 "
+				    "(%s missing)",
+				    SYSTEMD_RUN_DIR);
 	}
 	if (sdb_load(err) < 0)
 		return -1;
@@ -423,8 +449,10 @@ static int conn_open(struct sd_conn *c, md_error *err)
 	}
 	r = sdb.sd_bus_open_system(&c->bus);
 	if (r < 0)
-		return md_error_set(err, -r, "the systemd cgroup driver needs systemd: cannot "
-				    "reach the system bus at %s", SYSTEM_BUS_SOCKET);
+		return md_error_set(err, -r,
+				    "the systemd cgroup driver needs systemd: cannot "
+				    "reach the system bus at %s",
+				    SYSTEM_BUS_SOCKET);
 	return 0;
 }
 
@@ -435,7 +463,7 @@ static int sd_version(struct sd_conn *c)
 	if (c->version == 0) {
 		c->version = -1;
 		if (sdb.sd_bus_get_property_string(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "Version",
-					       NULL, &v) >= 0)
+						   NULL, &v) >= 0)
 			c->version = cgsd_version_num(v);
 	}
 	return c->version;
@@ -537,19 +565,18 @@ static int append_cpu(sd_bus_message *m, struct sd_conn *c, const struct spec_re
  * burst, idle, per-device blkio, hugetlb, devices, unified, net_cls/prio)
  * are the caller's to write as files; it may write these too, as runc does:
  * the values are the same. */
-static int append_resources(sd_bus_message *m, struct sd_conn *c,
-			    const struct spec_resources *res, md_error *err)
+static int append_resources(sd_bus_message *m, struct sd_conn *c, const struct spec_resources *res,
+			    md_error *err)
 {
 	int64_t weight = cg_opt(&res->blkio_weight);
 
 	if (append_memory(m, res, err) < 0 || append_cpu(m, c, res, err) < 0)
 		return -1;
 	if (res->pids_limit.set &&
-	    put_u64(m, "TasksMax", res->pids_limit.v <= 0 ? SD_INFINITY : (uint64_t)res->pids_limit.v,
-		    err) < 0)
+	    put_u64(m, "TasksMax",
+		    res->pids_limit.v <= 0 ? SD_INFINITY : (uint64_t)res->pids_limit.v, err) < 0)
 		return -1;
-	if (weight > 0 &&
-	    put_u64(m, "IOWeight", cg_blkio_to_io_weight((uint64_t)weight), err) < 0)
+	if (weight > 0 && put_u64(m, "IOWeight", cg_blkio_to_io_weight((uint64_t)weight), err) < 0)
 		return -1;
 	return 0;
 }
@@ -562,23 +589,23 @@ static int append_unit(sd_bus_message *m, const char *slice, const char *unit, p
 	int r = sdb.sd_bus_message_append(m, "(sv)", "Description", "s", desc);
 
 	if (r >= 0 && !has_suffix(unit, SLICE_SUFFIX))
-		r = sdb.sd_bus_message_append(m, "(sv)(sv)", "Slice", "s", slice, "Delegate", "b", 1);
+		r = sdb.sd_bus_message_append(m, "(sv)(sv)", "Slice", "s", slice, "Delegate", "b",
+					      1);
 	else if (r >= 0)
 		r = sdb.sd_bus_message_append(m, "(sv)", "Wants", "as", 1, slice);
 	if (r >= 0 && pid > 0)
 		r = sdb.sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
 	/* accounting on, for stats and limits set later by `update` */
 	if (r >= 0)
-		r = sdb.sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "DefaultDependencies", "b", 0,
-					  "MemoryAccounting", "b", 1, "CPUAccounting", "b", 1,
-					  "TasksAccounting", "b", 1, "IOAccounting", "b", 1);
+		r = sdb.sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "DefaultDependencies", "b",
+					      0, "MemoryAccounting", "b", 1, "CPUAccounting", "b",
+					      1, "TasksAccounting", "b", 1, "IOAccounting", "b", 1);
 	return r;
 }
 
 /* Open an "a(sv)" array, fill it, close it. */
-static int append_props(sd_bus_message *m, struct sd_conn *c, const char *slice,
-			const char *unit, pid_t pid, const struct spec_resources *res,
-			md_error *err)
+static int append_props(sd_bus_message *m, struct sd_conn *c, const char *slice, const char *unit,
+			pid_t pid, const struct spec_resources *res, md_error *err)
 {
 	int r = sdb.sd_bus_message_open_container(m, 'a', "(sv)");
 
@@ -632,8 +659,10 @@ static int wait_job(sd_bus *bus, struct job_wait *w, const char *what, md_error 
 		if (r > 0)
 			continue;
 		if (left <= 0)
-			return md_error_set(err, ETIMEDOUT, "systemd: %s: the job did not finish "
-					    "within %d s", what, CGSD_JOB_TIMEOUT_MS / 1000);
+			return md_error_set(err, ETIMEDOUT,
+					    "systemd: %s: the job did not finish "
+					    "within %d s",
+					    what, CGSD_JOB_TIMEOUT_MS / 1000);
 		r = sdb.sd_bus_wait(bus, (uint64_t)left * 1000);
 		if (r < 0 && r != -EINTR)
 			return md_error_set(err, -r, "systemd: %s: wait on the bus", what);
@@ -644,8 +673,8 @@ static int wait_job(sd_bus *bus, struct job_wait *w, const char *what, md_error 
 /* Call a method that answers with a job, and wait until systemd removes
  * the job: *result says how it ended. be keeps the D-Bus error of the call
  * for the caller to tell apart. */
-static int call_job(struct sd_conn *c, sd_bus_message *m, const char *what,
-		    sd_bus_error *be, char **result, md_error *err)
+static int call_job(struct sd_conn *c, sd_bus_message *m, const char *what, sd_bus_error *be,
+		    char **result, md_error *err)
 {
 	cleanup_slot sd_bus_slot *slot = NULL;
 	cleanup_msg sd_bus_message *reply = NULL;
@@ -656,7 +685,7 @@ static int call_job(struct sd_conn *c, sd_bus_message *m, const char *what,
 	 * signal comes to whoever asked for the job (systemd tracks the
 	 * caller), and on the direct socket it has no sender name. */
 	r = sdb.sd_bus_match_signal(c->bus, &slot, c->direct ? NULL : SD_DEST, SD_PATH, SD_MANAGER,
-				"JobRemoved", on_job_removed, &w);
+				    "JobRemoved", on_job_removed, &w);
 	if (r < 0)
 		return md_error_set(err, -r, "systemd: %s: subscribe to JobRemoved", what);
 	r = sdb.sd_bus_call(c->bus, m, 0, be, &reply);
@@ -675,7 +704,7 @@ static int call_job(struct sd_conn *c, sd_bus_message *m, const char *what,
 static void reset_failed(struct sd_conn *c, const char *unit)
 {
 	sdb.sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
-			   "s", unit);
+			       "s", unit);
 }
 
 static int set_props(struct sd_conn *c, const char *unit, const struct spec_resources *res,
@@ -726,8 +755,8 @@ static int start_once(struct sd_conn *c, const char *slice, const char *unit, pi
 	if (strcmp(result, "done") == 0)
 		return 0;
 	reset_failed(c, unit);
-	return md_error_set(err, 0, "systemd: start unit %s: job %s (see journalctl -u %s)",
-			    unit, result, unit);
+	return md_error_set(err, 0, "systemd: start unit %s: job %s (see journalctl -u %s)", unit,
+			    result, unit);
 }
 
 /* An active unit of that name: pid joins it, and res is set on it, as
@@ -740,16 +769,17 @@ static int join_unit(struct sd_conn *c, const char *unit, pid_t pid,
 	int r;
 
 	if (pid > 0) {
-		r = sdb.sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "AttachProcessesToUnit",
-				       &be, NULL, "ssau", unit, "", 1, (uint32_t)pid);
+		r = sdb.sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER,
+					   "AttachProcessesToUnit", &be, NULL, "ssau", unit, "", 1,
+					   (uint32_t)pid);
 		if (r < 0)
 			return bus_fail(err, r, &be, what);
 	}
 	return res ? set_props(c, unit, res, err) : 0;
 }
 
-int cgsd_start(const char *slice, const char *unit, pid_t pid,
-	       const struct spec_resources *res, md_error *err)
+int cgsd_start(const char *slice, const char *unit, pid_t pid, const struct spec_resources *res,
+	       md_error *err)
 {
 	cleanup_conn struct sd_conn c = { NULL, false, 0 };
 	cleanup_free char *where = NULL;
@@ -762,8 +792,10 @@ int cgsd_start(const char *slice, const char *unit, pid_t pid,
 		return md_error_set(err, EINVAL, "invalid systemd unit `%s` in slice `%s`",
 				    unit ? unit : "", slice);
 	if (pid > 0 && has_suffix(unit, SLICE_SUFFIX))
-		return md_error_set(err, EINVAL, "systemd unit %s is a slice, which holds no "
-				    "process: name a scope", unit);
+		return md_error_set(err, EINVAL,
+				    "systemd unit %s is a slice, which holds no "
+				    "process: name a scope",
+				    unit);
 	if (conn_open(&c, err) < 0)
 		return -1;
 	r = start_once(&c, slice, unit, pid, res, err);

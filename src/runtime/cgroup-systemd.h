@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The systemd cgroup driver (runc's --systemd-cgroup): the container's
  * cgroup is a transient scope that systemd makes, over D-Bus (sd-bus), in
  * a slice named by a cgroupsPath "slice:prefix:name". Limits that systemd
@@ -48,8 +49,8 @@ bool cgsd_available(void);
  * NULL). Waits for the job. A unit of that name that is still active
  * after a reset of a failed one is joined: pid is attached to it and res
  * set on it. */
-int cgsd_start(const char *slice, const char *unit, pid_t pid,
-	       const struct spec_resources *res, md_error *err);
+int cgsd_start(const char *slice, const char *unit, pid_t pid, const struct spec_resources *res,
+	       md_error *err);
 
 /* Set res as runtime unit properties (for `update`). */
 int cgsd_update(const char *unit, const struct spec_resources *res, md_error *err);

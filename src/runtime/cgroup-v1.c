@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup v1 writers: one hierarchy per controller (or per comounted group
  * such as "cpu,cpuacct"); file names from the kernel's cgroup-v1 docs. */
 #include "runtime/cgroup-devices.h"
@@ -20,8 +21,7 @@ static bool is_blank(const char *s)
 	return s[strspn(s, " \n")] == '\0';
 }
 
-static int fill_cpuset(const char *parent, const char *dir, const char *file,
-		       md_error *err)
+static int fill_cpuset(const char *parent, const char *dir, const char *file, md_error *err)
 {
 	cleanup_free char *cur = NULL, *from = NULL;
 
@@ -37,8 +37,7 @@ static int fill_cpuset(const char *parent, const char *dir, const char *file,
 /* A new cpuset cgroup starts with empty cpus and mems, and no task can join
  * it until both are set: copy them from the parent, down the whole chain
  * (so /mydocker gets them too). */
-static int v1_prepare(const struct cg_hier *h, const char *path, char *const *need,
-		      md_error *err)
+static int v1_prepare(const struct cg_hier *h, const char *path, char *const *need, md_error *err)
 {
 	cleanup_free char *parent = NULL;
 
@@ -72,8 +71,7 @@ static int write_swap(const char *dir, int64_t swap, md_error *err)
 /* The kernel keeps limit <= memsw limit after every write, so the order
  * depends on the direction of the change (runc's rule): swap first when it
  * is unlimited or above the current memory limit, else memory first. */
-static int set_limit_and_swap(const char *dir, const struct spec_resources *res,
-			      md_error *err)
+static int set_limit_and_swap(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	int64_t limit = cg_opt(&res->memory_limit), swap = cg_opt(&res->memory_swap);
 	bool swap_first = false;
@@ -102,12 +100,12 @@ static int set_swappiness(const char *dir, const struct opt_i64 *s, md_error *er
 	if (!s->set || s->v < 0) /* Docker's -1: keep the kernel default */
 		return 0;
 	if (s->v > 100)
-		return md_error_set(err, EINVAL, "invalid memory swappiness %" PRId64 " (0-100)", s->v);
+		return md_error_set(err, EINVAL, "invalid memory swappiness %" PRId64 " (0-100)",
+				    s->v);
 	return cg_write_i64(dir, "memory.swappiness", s->v, "memory swappiness", err);
 }
 
-static int v1_set_memory(const char *dir, const struct spec_resources *res,
-			 md_error *err)
+static int v1_set_memory(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	int64_t resv = cg_opt(&res->memory_reservation);
 
@@ -118,8 +116,8 @@ static int v1_set_memory(const char *dir, const struct spec_resources *res,
 		return -1;
 	if (set_swappiness(dir, &res->memory_swappiness, err) < 0)
 		return -1;
-	if (res->disable_oom_killer &&
-	    cg_write_limit(dir, "memory.oom_control", "1", "disabling the OOM killer", NULL, err) < 0)
+	if (res->disable_oom_killer && cg_write_limit(dir, "memory.oom_control", "1",
+						      "disabling the OOM killer", NULL, err) < 0)
 		return -1;
 	return 0;
 }
@@ -127,8 +125,8 @@ static int v1_set_memory(const char *dir, const struct spec_resources *res,
 /* Period/runtime pairs (cfs, rt) are checked against each other: a smaller
  * period can be refused (EINVAL) until the new runtime is in, so retry the
  * period after the runtime in that case (runc does the same). */
-static int set_pair(const char *dir, const char *pfile, const char *rfile,
-		    int64_t period, int64_t runtime, const char *what, md_error *err)
+static int set_pair(const char *dir, const char *pfile, const char *rfile, int64_t period,
+		    int64_t runtime, const char *what, md_error *err)
 {
 	md_error first;
 	bool retry = false;
@@ -188,16 +186,16 @@ static int set_weight_device(const char *dir, const struct spec_blkio_weight_dev
 	if (cg_check_blkdev(wd->major, wd->minor, err) < 0)
 		return -1;
 	if (cg_opt(&wd->weight) != 0) {
-		snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRId64,
-			 wd->major, wd->minor, wd->weight.v);
+		snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRId64, wd->major,
+			 wd->minor, wd->weight.v);
 		if (cg_write_limit(dir, weight_file(dir, true), line, "blkio device weight",
 				   BLKIO_HINT, err) < 0)
 			return -1;
 	}
 	if (cg_opt(&wd->leaf_weight) == 0)
 		return 0;
-	snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRId64,
-		 wd->major, wd->minor, wd->leaf_weight.v);
+	snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRId64, wd->major, wd->minor,
+		 wd->leaf_weight.v);
 	return cg_write_limit(dir, "blkio.leaf_weight_device", line, "blkio device leaf weight",
 			      " (CFQ only)", err);
 }
@@ -214,8 +212,8 @@ static int set_throttle(const char *dir, const char *kind, const struct spec_blk
 
 		if (cg_check_blkdev(t[i].major, t[i].minor, err) < 0)
 			return -1;
-		snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRIu64,
-			 t[i].major, t[i].minor, t[i].rate);
+		snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %" PRIu64, t[i].major,
+			 t[i].minor, t[i].rate);
 		if (cg_write_limit(dir, file, line, what, NULL, err) < 0)
 			return -1;
 	}
@@ -228,8 +226,8 @@ static int v1_set_blkio(const char *dir, const struct spec_resources *res, md_er
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "%" PRId64, w);
-	if (w != 0 && cg_write_limit(dir, weight_file(dir, false), buf, "blkio weight",
-				     BLKIO_HINT, err) < 0)
+	if (w != 0 &&
+	    cg_write_limit(dir, weight_file(dir, false), buf, "blkio weight", BLKIO_HINT, err) < 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%" PRId64, leaf);
 	if (leaf != 0 && cg_write_limit(dir, "blkio.leaf_weight", buf, "blkio leaf weight",
@@ -241,13 +239,13 @@ static int v1_set_blkio(const char *dir, const struct spec_resources *res, md_er
 	if (set_throttle(dir, "read_bps", res->blkio_read_bps, res->n_blkio_read_bps, err) < 0 ||
 	    set_throttle(dir, "write_bps", res->blkio_write_bps, res->n_blkio_write_bps, err) < 0 ||
 	    set_throttle(dir, "read_iops", res->blkio_read_iops, res->n_blkio_read_iops, err) < 0 ||
-	    set_throttle(dir, "write_iops", res->blkio_write_iops, res->n_blkio_write_iops, err) < 0)
+	    set_throttle(dir, "write_iops", res->blkio_write_iops, res->n_blkio_write_iops, err) <
+		    0)
 		return -1;
 	return 0;
 }
 
-static int v1_set_hugetlb(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v1_set_hugetlb(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	return cg_set_hugetlb(dir, res, "limit_in_bytes", err);
 }
@@ -265,8 +263,7 @@ void cg_v1_device_line(const struct spec_device_rule *r, char *buf, size_t len)
 		snprintf(major, sizeof(major), "%" PRId64, r->major);
 	if (r->minor >= 0)
 		snprintf(minor, sizeof(minor), "%" PRId64, r->minor);
-	snprintf(buf, len, "%c %s:%s %s", r->type, major, minor,
-		 r->access[0] ? r->access : "rwm");
+	snprintf(buf, len, "%c %s:%s %s", r->type, major, minor, r->access[0] ? r->access : "rwm");
 }
 
 static int write_device_rule(const char *dir, const struct spec_device_rule *r, md_error *err)
@@ -280,8 +277,7 @@ static int write_device_rule(const char *dir, const struct spec_device_rule *r, 
 
 /* Rules go in order, as OCI lists them: a leading deny-all resets the
  * cgroup to "deny everything", and the allow rules after it add exceptions. */
-static int v1_set_devices(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v1_set_devices(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	for (size_t i = 0; i < res->n_devices; i++)
 		if (write_device_rule(dir, &res->devices[i], err) < 0)
@@ -294,17 +290,14 @@ static int v1_set_devices(const char *dir, const struct spec_resources *res,
 	return 0;
 }
 
-static int v1_set_net_cls(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v1_set_net_cls(const char *dir, const struct spec_resources *res, md_error *err)
 {
-	return cg_write_i64(dir, "net_cls.classid", res->net_class_id.v, "network class id",
-			    err);
+	return cg_write_i64(dir, "net_cls.classid", res->net_class_id.v, "network class id", err);
 }
 
 /* One "IFNAME PRIO" line per write: the kernel reads only the first, and
  * looks the interface up then (ENODEV when there is none). */
-static int v1_set_net_prio(const char *dir, const struct spec_resources *res,
-			   md_error *err)
+static int v1_set_net_prio(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	for (size_t i = 0; i < res->n_net_priorities; i++) {
 		const struct spec_net_priority *p = &res->net_priorities[i];
@@ -350,8 +343,8 @@ static int v1_freeze(const char *dir, bool frozen, md_error *err)
 		md_sleep_ms(1);
 	}
 	cg_write(dir, "freezer.state", "THAWED", NULL);
-	return md_error_set(err, ETIMEDOUT, "freeze %s: still FREEZING after %d ms",
-			    dir, CG_FREEZE_TIMEOUT_MS);
+	return md_error_set(err, ETIMEDOUT, "freeze %s: still FREEZING after %d ms", dir,
+			    CG_FREEZE_TIMEOUT_MS);
 }
 
 /* memory.oom_control has "oom_kill N" since Linux 4.13. */

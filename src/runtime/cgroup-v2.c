@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup v2 writers: one hierarchy, controllers turned on per level through
  * cgroup.subtree_control; file names from the kernel's cgroup-v2 docs. Used
  * for pure v2 hosts and for the unified hierarchy of hybrid hosts. */
@@ -18,8 +19,8 @@
 /* Turned on where available even without limits, so stats have files. */
 static const char *const stats_controllers[] = { "cpu", "memory", "pids" };
 
-static int enable_one(const char *dir, const char *avail, const char *on,
-		      const char *c, md_error *err)
+static int enable_one(const char *dir, const char *avail, const char *on, const char *c,
+		      md_error *err)
 {
 	cleanup_free char *cmd = NULL;
 
@@ -50,8 +51,7 @@ static int enable_controllers(const char *dir, char *const *need, md_error *err)
 
 /* Every ancestor of the leaf (the root included) must list a controller in
  * its subtree_control for the leaf to get that controller's files. */
-static int v2_prepare(const struct cg_hier *h, const char *path, char *const *need,
-		      md_error *err)
+static int v2_prepare(const struct cg_hier *h, const char *path, char *const *need, md_error *err)
 {
 	cleanup_free char *dir = xstrdup(h->mount);
 
@@ -87,8 +87,10 @@ int cg_v2_swap_max(int64_t swap, int64_t limit, int64_t *out, md_error *err)
 	if (limit <= 0)
 		return md_error_set(err, EINVAL, "a memory swap limit needs a memory limit");
 	if (swap < limit)
-		return md_error_set(err, EINVAL, "memory+swap limit %" PRId64
-				    " is below the memory limit %" PRId64, swap, limit);
+		return md_error_set(err, EINVAL,
+				    "memory+swap limit %" PRId64
+				    " is below the memory limit %" PRId64,
+				    swap, limit);
 	*out = swap - limit;
 	return 0;
 }
@@ -107,15 +109,15 @@ static int set_swap(const char *dir, int64_t limit, int64_t swap, md_error *err)
 	return write_limit(dir, "memory.swap.max", max, "memory swap limit", SWAP_HINT, err);
 }
 
-static int v2_set_memory(const char *dir, const struct spec_resources *res,
-			 md_error *err)
+static int v2_set_memory(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	int64_t limit = cg_opt(&res->memory_limit), resv = cg_opt(&res->memory_reservation);
 
 	if (res->memory_swappiness.set && res->memory_swappiness.v >= 0)
 		return md_error_set(err, ENOTSUP, "memory swappiness not supported on cgroup v2");
 	if (res->disable_oom_killer)
-		return md_error_set(err, ENOTSUP, "disabling the OOM killer not supported on cgroup v2");
+		return md_error_set(err, ENOTSUP,
+				    "disabling the OOM killer not supported on cgroup v2");
 	if (limit != 0 && write_limit(dir, "memory.max", limit, "memory limit", NULL, err) < 0)
 		return -1;
 	if (set_swap(dir, limit, cg_opt(&res->memory_swap), err) < 0)
@@ -146,7 +148,8 @@ static int set_cpu_max(const char *dir, int64_t quota, int64_t period, md_error 
 static int v2_set_cpu(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	int64_t shares = cg_opt(&res->cpu_shares);
-	unsigned long long weight = cgroup_shares_to_weight(shares > 0 ? (unsigned long long)shares : 0);
+	unsigned long long weight =
+		cgroup_shares_to_weight(shares > 0 ? (unsigned long long)shares : 0);
 
 	if (cg_opt(&res->cpu_rt_runtime) != 0 || cg_opt(&res->cpu_rt_period) != 0)
 		return md_error_set(err, ENOTSUP, "realtime cpu limits not supported on cgroup v2");
@@ -222,8 +225,8 @@ static int set_io_max(const char *dir, const char *key, const struct spec_blkio_
 			snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %s=%" PRIu64,
 				 t[i].major, t[i].minor, key, t[i].rate);
 		else
-			snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %s=max",
-				 t[i].major, t[i].minor, key);
+			snprintf(line, sizeof(line), "%" PRId64 ":%" PRId64 " %s=max", t[i].major,
+				 t[i].minor, key);
 		if (cg_write_limit(dir, "io.max", line, "blkio throttle limits", NULL, err) < 0)
 			return -1;
 	}
@@ -249,8 +252,7 @@ static int v2_set_io(const char *dir, const struct spec_resources *res, md_error
 	return 0;
 }
 
-static int v2_set_hugetlb(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v2_set_hugetlb(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	return cg_set_hugetlb(dir, res, "max", err);
 }
@@ -258,8 +260,7 @@ static int v2_set_hugetlb(const char *dir, const struct spec_resources *res,
 /* The v2 device controller is an eBPF program attached to the cgroup
  * (cgroup-devices.h). In a user namespace bpf(2) is refused, and so is
  * mknod: there, as runc does, go on without the program. */
-static int v2_set_devices(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v2_set_devices(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	md_error e;
 
@@ -273,18 +274,20 @@ static int v2_set_devices(const char *dir, const struct spec_resources *res,
 }
 
 /* linux.resources.unified: raw "file": "value" pairs for the leaf. */
-static int v2_set_unified(const char *dir, const struct spec_resources *res,
-			  md_error *err)
+static int v2_set_unified(const char *dir, const struct spec_resources *res, md_error *err)
 {
 	for (size_t i = 0; i < res->n_unified; i++) {
 		const struct spec_unified *u = &res->unified[i];
 
 		if (!cg_name_ok(u->key))
-			return md_error_set(err, EINVAL, "invalid unified key `%s`: not a plain file name",
+			return md_error_set(err, EINVAL,
+					    "invalid unified key `%s`: not a plain file name",
 					    u->key ? u->key : "");
 		if (!cg_exists(dir, u->key))
-			return md_error_set(err, ENOTSUP, "unified resource %s not supported by the host: "
-					    "no such file in %s (controller not enabled?)", u->key, dir);
+			return md_error_set(err, ENOTSUP,
+					    "unified resource %s not supported by the host: "
+					    "no such file in %s (controller not enabled?)",
+					    u->key, dir);
 		if (cg_write(dir, u->key, u->value ? u->value : "", err) < 0)
 			return -1;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups behind one small interface: a container's cgroup path, and its
  * directories in every hierarchy (cgroup-detect.c finds them): planned,
  * made or joined, opened again from the state record, and removed. The
@@ -326,8 +327,7 @@ static void claim_dir(struct cgroup *cg, const char *dir)
 	}
 }
 
-int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out,
-		      md_error *err)
+int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out, md_error *err)
 {
 	if (!owned)
 		return cgroup_open(path, out, err);

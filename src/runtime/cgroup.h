@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroups behind one small interface. The layout (v1, v2, or hybrid: v1
  * controllers plus a cgroup2 mount at /sys/fs/cgroup/unified) is detected
  * once; cgroup-v1.c and cgroup-v2.c implement the per-version writers.
@@ -85,8 +86,7 @@ char **cgroup_owned_dirs(const struct cgroup *cg);
 int cgroup_open(const char *path, struct cgroup **out, md_error *err);
 /* The same with the record (cgroup_owned_dirs, NULL for none) for destroy:
  * never ENOENT, since parents we made may outlive a missing leaf. */
-int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out,
-		      md_error *err);
+int cgroup_open_owned(const char *path, char *const *owned, struct cgroup **out, md_error *err);
 
 /* Apply (more) resources to an existing cgroup (runc update). */
 int cgroup_update(struct cgroup *cg, const struct spec_resources *res, md_error *err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/child.h"
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -26,9 +27,9 @@
 /* What the child learns on the way; it lives until execve. */
 struct child_run {
 	char *exe;
-	char *state_json;  /* from the parent, for the hooks the child runs */
-	int fifo_fd;       /* exec.fifo opened for writing, once start came */
-	int fd_dir;        /* our /proc/self/fd, opened before entering the root */
+	char *state_json; /* from the parent, for the hooks the child runs */
+	int fifo_fd;      /* exec.fifo opened for writing, once start came */
+	int fd_dir;       /* our /proc/self/fd, opened before entering the root */
 };
 
 bool child_has_hooks_step(const struct spec *s)
@@ -171,7 +172,8 @@ static int step_names(const struct spec *s, md_error *err)
 	bool uts = ns_plan_has(s, CLONE_NEWUTS);
 
 	if ((s->hostname || s->domainname) && !uts)
-		return md_error_set(err, EINVAL, "hostname or domainname set without a "
+		return md_error_set(err, EINVAL,
+				    "hostname or domainname set without a "
 				    "new UTS namespace");
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 		return md_error_set(err, errno, "sethostname `%s`", s->hostname);
@@ -273,8 +275,7 @@ static int step_start_hooks(const struct child_ctx *cx, struct child_run *run, m
  * the exec fifo and the fd directory to reopen it through. An init that
  * waits for `start` must not hold its creator's files, such as the lock
  * on the container's state, which `delete` would then wait for. */
-static int close_inherited(const struct child_ctx *cx, const struct child_run *run,
-			   md_error *err)
+static int close_inherited(const struct child_ctx *cx, const struct child_run *run, md_error *err)
 {
 	const int keep[] = { cx->sock, cx->fifo_path_fd, run->fd_dir };
 	unsigned fd = 3 + (unsigned)(cx->opts->preserve_fds > 0 ? cx->opts->preserve_fds : 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The child half of rt_create: everything that runs between clone and the
  * user's execve, as a list of named steps. */
 #ifndef MD_CHILD_H
@@ -14,9 +15,9 @@
 struct child_ctx {
 	const struct spec *spec;
 	const struct rt_create_opts *opts;
-	const struct ns_plan *ns; /* namespace fds to join, what to unshare */
-	int sock;       /* child end of the sync socketpair */
-	int fifo_path_fd; /* O_PATH fd of opts->exec_fifo (detached mode), or -1 */
+	const struct ns_plan *ns;         /* namespace fds to join, what to unshare */
+	int sock;                         /* child end of the sync socketpair */
+	int fifo_path_fd;                 /* O_PATH fd of opts->exec_fifo (detached mode), or -1 */
 	const struct rt_seccomp *seccomp; /* compiled by the parent, or NULL */
 	const struct cgroup_join *cgjoin; /* v1 tasks fds to move into, or NULL */
 };

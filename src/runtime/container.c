@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/container.h"
 #include "runtime/cgroup-systemd.h"
 #include "util/cleanup.h"
@@ -77,8 +78,8 @@ static int open_fifo_path(const struct rt_create_opts *o, md_error *err)
 
 /* Clone the child, inside the pid namespace to join if the config names
  * one: we enter it for our children only around the clone. */
-static int spawn(struct rt_container *c, const struct child_ctx *proto,
-		 struct ns_plan *plan, bool *in_v2, md_error *err)
+static int spawn(struct rt_container *c, const struct child_ctx *proto, struct ns_plan *plan,
+		 bool *in_v2, md_error *err)
 {
 	int fds[2], e = 0;
 
@@ -106,7 +107,8 @@ static int spawn(struct rt_container *c, const struct child_ctx *proto,
 	if (c->pid < 0) {
 		close(fds[0]);
 		if (e == ENOMEM && plan->join_fd[NS_PID] >= 0)
-			return md_error_set(err, e, "clone into the pid namespace to join "
+			return md_error_set(err, e,
+					    "clone into the pid namespace to join "
 					    "(its init has exited?)");
 		return e ? md_error_set(err, e, "clone") : -1;
 	}
@@ -178,8 +180,8 @@ static int parent_hooks(struct rt_container *c, const struct spec *spec, md_erro
 	    hooks_run(h, RT_HOOK_CREATE_RUNTIME, state, err) < 0)
 		goto out;
 	if (h->n_create_container || h->n_start_container) {
-		fd = hooks_state_memfd(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN),
-				       err);
+		fd = hooks_state_memfd(
+			json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN), err);
 		if (fd < 0)
 			goto out;
 	}
@@ -236,8 +238,8 @@ static int parent_sync(struct rt_container *c, const struct spec *spec,
 /* The record of what we are about to make goes to disk first, when the
  * caller keeps one (the OCI state): a create killed from here on leaves
  * delete what it needs to remove it. */
-static int plan_cgroup(const struct rt_create_opts *o, const char *path,
-		       struct cgroup **out, md_error *err)
+static int plan_cgroup(const struct rt_create_opts *o, const char *path, struct cgroup **out,
+		       md_error *err)
 {
 	cleanup_strv char **owned = NULL;
 
@@ -306,7 +308,8 @@ static int sd_target_for(const struct spec *spec, const char *id, struct sd_targ
 	if (cgroup_detect_mode(&mode, err) < 0)
 		return -1;
 	if (mode != CGROUP_MODE_V2)
-		return md_error_set(err, ENOTSUP, "the systemd cgroup driver needs a cgroup v2 "
+		return md_error_set(err, ENOTSUP,
+				    "the systemd cgroup driver needs a cgroup v2 "
 				    "host (this one has v1 hierarchies); use the cgroupfs driver");
 	if (!given || !*given)
 		given = dflt = xasprintf(CGSD_DEFAULT_SLICE ":mydocker:%s", id);
@@ -314,8 +317,8 @@ static int sd_target_for(const struct spec *spec, const char *id, struct sd_targ
 		return -1;
 	t->path = cgsd_cgroup_path(t->slice, t->unit);
 	if (!t->path)
-		return md_error_set(err, EINVAL, "cgroupsPath `%s`: no cgroup for unit %s",
-				    given, t->unit);
+		return md_error_set(err, EINVAL, "cgroupsPath `%s`: no cgroup for unit %s", given,
+				    t->unit);
 	return 0;
 }
 
@@ -386,8 +389,8 @@ static int create_in(struct rt_container *c, const struct spec *spec,
 	return parent_sync(c, spec, o, plan, in_v2 || !c->cgroup, err);
 }
 
-int rt_create(const struct spec *spec, const struct rt_create_opts *o,
-	      struct rt_container **out, md_error *err)
+int rt_create(const struct spec *spec, const struct rt_create_opts *o, struct rt_container **out,
+	      md_error *err)
 {
 	struct rt_container *c;
 	struct ns_plan plan;
@@ -442,8 +445,8 @@ int container_open_init(const struct rt_state *st, int *pidfd, md_error *err)
 	/* The pidfd pins the process: if it is still the one that started at
 	 * start_time now, the pidfd is the init, whatever happens next. */
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    state_proc_start_time(st->pid, &start, &zombie, NULL) < 0 ||
-	    start != st->start_time || zombie) {
+	    state_proc_start_time(st->pid, &start, &zombie, NULL) < 0 || start != st->start_time ||
+	    zombie) {
 		close(fd);
 		return md_error_set(err, ESRCH, "container not running");
 	}
@@ -451,8 +454,7 @@ int container_open_init(const struct rt_state *st, int *pidfd, md_error *err)
 	return 0;
 }
 
-int container_attach(const struct rt_state *st, struct rt_container **out,
-		     md_error *err)
+int container_attach(const struct rt_state *st, struct rt_container **out, md_error *err)
 {
 	struct rt_container *c = container_new(st->id);
 	md_error e;
@@ -502,7 +504,8 @@ static int fifo_wait_start(int fd, int pidfd, md_error *err)
 				return 0;
 			if (r < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
-			return md_error_set(err, r < 0 ? errno : ESRCH, "container not running: "
+			return md_error_set(err, r < 0 ? errno : ESRCH,
+					    "container not running: "
 					    "its init closed the exec fifo");
 		}
 		if (p[1].revents)
@@ -549,8 +552,10 @@ int container_start_fifo(const char *fifo, const struct rt_state *st, md_error *
 	 * may never come (an init that already died). */
 	fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		return md_error_set(err, ENOENT, "cannot start container `%s`: no exec fifo "
-				    "(already started?)", st->id);
+		return md_error_set(err, ENOENT,
+				    "cannot start container `%s`: no exec fifo "
+				    "(already started?)",
+				    st->id);
 	if (fd < 0)
 		return md_error_set(err, errno, "cannot start container `%s`: open exec fifo",
 				    st->id);

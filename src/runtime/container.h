@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The runtime core's entry points. rt_create() makes the container from a
  * parsed spec: cgroups, a cloned child in new (or joined) namespaces,
  * rootfs and mounts, console; the child then waits. Two ways to let it go:
@@ -31,11 +32,11 @@ typedef void (*rt_log_fn)(void *ctx, enum rt_log_level level, const char *msg);
 
 struct rt_create_opts {
 	const char *id;
-	const char *bundle;   /* base for a relative root.path; NULL = cwd */
-	int stdio[3];         /* given to the container as 0,1,2 without a
+	const char *bundle; /* base for a relative root.path; NULL = cwd */
+	int stdio[3];       /* given to the container as 0,1,2 without a
 				 terminal; -1 means /dev/null */
-	int preserve_fds;     /* pass fds 3 .. 3+n-1 through */
-	bool no_pivot;        /* MS_MOVE + chroot instead of pivot_root */
+	int preserve_fds;   /* pass fds 3 .. 3+n-1 through */
+	bool no_pivot;      /* MS_MOVE + chroot instead of pivot_root */
 	/* The systemd cgroup driver: the cgroup is a transient scope that
 	 * systemd makes (cgroup-systemd.h), cgroupsPath "slice:prefix:name"
 	 * (default "system.slice:mydocker:ID"). cgroup v2 hosts only. */
@@ -53,29 +54,28 @@ struct rt_create_opts {
 	/* Called with the cgroup path and the directories creating it will
 	 * make (cgroup_owned_dirs), before any is made: a caller that records
 	 * them lets delete clean up after a create killed half-way. */
-	int (*cgroup_intent)(void *ctx, const char *path, char *const *owned,
-			     md_error *err);
+	int (*cgroup_intent)(void *ctx, const char *path, char *const *owned, md_error *err);
 	void *intent_ctx;
 };
 
 struct rt_container {
 	char *id;
-	pid_t pid;           /* the container's init (or exec'd process), host view */
-	int pidfd;           /* for race-free signalling and waiting */
-	int sync_fd;         /* to the child until it execs */
-	int console_master;  /* pty master when process.terminal, else -1 */
+	pid_t pid;             /* the container's init (or exec'd process), host view */
+	int pidfd;             /* for race-free signalling and waiting */
+	int sync_fd;           /* to the child until it execs */
+	int console_master;    /* pty master when process.terminal, else -1 */
 	struct cgroup *cgroup; /* NULL for a process made by rt_exec */
 	char *systemd_unit;    /* the scope of the systemd driver, or NULL */
 	bool reaped;
-	int wait_status;     /* waitpid status once reaped (0 when the process
+	int wait_status; /* waitpid status once reaped (0 when the process
 				was not our child: its status is unknown) */
 	/* The record for state.json, filled by rt_create (status "creating"):
 	 * the caller sets status and saves it (state_save). NULL otherwise. */
 	struct rt_state *state;
 };
 
-int rt_create(const struct spec *spec, const struct rt_create_opts *o,
-	      struct rt_container **out, md_error *err);
+int rt_create(const struct spec *spec, const struct rt_create_opts *o, struct rt_container **out,
+	      md_error *err);
 
 /* Tell a child made by rt_create (without exec_fifo) to execve; returns
  * once the execve has happened, or the child's error (a failing
@@ -93,8 +93,7 @@ int container_start_fifo(const char *fifo, const struct rt_state *st, md_error *
 /* A handle on the init of a container recorded in st, made by another
  * process: pidfd opened and checked against st->start_time, cgroup opened.
  * When the init is gone, c->reaped is true and c->pidfd is -1. */
-int container_attach(const struct rt_state *st, struct rt_container **out,
-		     md_error *err);
+int container_attach(const struct rt_state *st, struct rt_container **out, md_error *err);
 
 /* Open a pidfd for st->pid and check that it is still the same process
  * (start time); ESRCH "container not running" when not. */

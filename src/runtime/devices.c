@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/devices.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -141,9 +142,12 @@ void devices_free(struct dev_node *v, size_t n)
 static mode_t type_bits(char type)
 {
 	switch (type) {
-	case 'b': return S_IFBLK;
-	case 'p': return S_IFIFO;
-	default: return S_IFCHR;
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default:
+		return S_IFCHR;
 	}
 }
 
@@ -203,8 +207,8 @@ static int make_node(int rootfd, const struct dev_node *d, md_error *err)
 	const char *base = slash + 1;
 
 	*slash = '\0';
-	parent = md_open_in_root(rootfd, *dir ? dir : "/", O_PATH | O_DIRECTORY,
-				 MD_CREATE_DIR, err);
+	parent =
+		md_open_in_root(rootfd, *dir ? dir : "/", O_PATH | O_DIRECTORY, MD_CREATE_DIR, err);
 	if (parent < 0)
 		return -1;
 	if (mknod_exact(parent, base, d) < 0) {
@@ -228,8 +232,11 @@ static bool listed(const struct dev_node *v, size_t n, const char *path)
 static int make_default(int rootfd, size_t i, md_error *err)
 {
 	cleanup_free char *path = xstrdup(default_nodes[i].path);
-	struct dev_node d = { .path = path, .type = 'c', .major = default_nodes[i].major,
-			      .minor = default_nodes[i].minor, .mode = 0666 };
+	struct dev_node d = { .path = path,
+			      .type = 'c',
+			      .major = default_nodes[i].major,
+			      .minor = default_nodes[i].minor,
+			      .mode = 0666 };
 
 	return make_node(rootfd, &d, err);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The container's /dev, when the config mounts a filesystem there: the
  * default device nodes (null, zero, full, random, urandom, tty), those of
  * linux.devices, the /dev/fd and /dev/std* links, /dev/ptmx and the
@@ -17,10 +18,10 @@ struct mount_ctx;
 
 /* One entry of linux.devices. */
 struct dev_node {
-	char *path;   /* absolute, clean */
-	char type;    /* 'c', 'b', 'u' (unbuffered char) or 'p' (fifo) */
+	char *path; /* absolute, clean */
+	char type;  /* 'c', 'b', 'u' (unbuffered char) or 'p' (fifo) */
 	uint32_t major, minor;
-	mode_t mode;  /* permission bits (fileMode), 0666 by default */
+	mode_t mode; /* permission bits (fileMode), 0666 by default */
 	uid_t uid;
 	gid_t gid;
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/exec.h"
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -151,8 +152,8 @@ static int intermediate(const struct exec_ctx *x, md_error *err)
 		return -1;
 	if (ns_join_process(x->init_pidfd, x->st->pid, err) < 0 || enter_root(root, err) < 0)
 		return -1;
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | CLONE_PIDFD | SIGCHLD),
-			     NULL, &pidfd, NULL, 0);
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PARENT | CLONE_PIDFD | SIGCHLD), NULL,
+			     &pidfd, NULL, 0);
 	if (pid < 0)
 		return md_error_set(err, errno, "fork in the container");
 	if (pid == 0)
@@ -187,8 +188,8 @@ static int reap_intermediate(pid_t pid, md_error *err)
 
 /* Caller's half: cgroup for the intermediate, then the process's pid,
  * console and execve. */
-static int caller_sync(struct rt_container *c, int sock, pid_t mid, struct cgroup *cg,
-		       bool in_v2, const struct spec_process *p, md_error *err)
+static int caller_sync(struct rt_container *c, int sock, pid_t mid, struct cgroup *cg, bool in_v2,
+		       const struct spec_process *p, md_error *err)
 {
 	int32_t pid = 0;
 	int r;
@@ -228,8 +229,7 @@ static int open_cgroup(const struct rt_state *st, struct cgroup **cg, md_error *
 	return 0;
 }
 
-static int exec_in(struct rt_container *c, struct exec_ctx *x, struct cgroup *cg,
-		   md_error *err)
+static int exec_in(struct rt_container *c, struct exec_ctx *x, struct cgroup *cg, md_error *err)
 {
 	struct cgroup_join join = { .v2_dir = -1 };
 	bool in_v2 = false;
@@ -268,8 +268,8 @@ static int exec_in(struct rt_container *c, struct exec_ctx *x, struct cgroup *cg
 	return r;
 }
 
-int rt_exec(const struct rt_state *st, const struct spec_process *p,
-	    const struct rt_exec_opts *o, struct rt_container **out, md_error *err)
+int rt_exec(const struct rt_state *st, const struct spec_process *p, const struct rt_exec_opts *o,
+	    struct rt_container **out, md_error *err)
 {
 	struct exec_ctx x = { .st = st, .p = p, .o = o, .init_pidfd = -1, .sock = -1 };
 	cleanup_seccomp struct rt_seccomp *filter = NULL;
@@ -280,7 +280,8 @@ int rt_exec(const struct rt_state *st, const struct spec_process *p,
 	if (check_process(p, err) < 0)
 		return -1;
 	/* Compiled here, once, from the container's saved config. */
-	if (o->config && seccomp_compile_cached(o->config->linux.seccomp, o->seccomp_cache_dir, &filter, err) < 0)
+	if (o->config && seccomp_compile_cached(o->config->linux.seccomp, o->seccomp_cache_dir,
+						&filter, err) < 0)
 		return md_error_prefix(err, "exec");
 	x.seccomp = filter;
 	/* Checked against the recorded start time: never join the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Run a new process in an existing container (runc exec).
  *
  * How: a child of the caller (the intermediate) is moved into the
@@ -26,8 +27,8 @@
 #include "runtime/state.h"
 
 struct rt_exec_opts {
-	int stdio[3];       /* the process's 0,1,2 without a terminal; -1 = /dev/null */
-	int preserve_fds;   /* pass fds 3 .. 3+n-1 through */
+	int stdio[3];     /* the process's 0,1,2 without a terminal; -1 = /dev/null */
+	int preserve_fds; /* pass fds 3 .. 3+n-1 through */
 	/* The container's config (its saved config.json), or NULL: its
 	 * seccomp filter applies to the process too, as in runc. */
 	const struct spec *config;
@@ -40,7 +41,7 @@ struct rt_exec_opts {
  * running: ESRCH "container not running" otherwise). On success *out is a
  * handle with pid, pidfd, and console_master when p->terminal; its cgroup
  * is NULL (rt_destroy() kills the process only). */
-int rt_exec(const struct rt_state *st, const struct spec_process *p,
-	    const struct rt_exec_opts *o, struct rt_container **out, md_error *err);
+int rt_exec(const struct rt_state *st, const struct spec_process *p, const struct rt_exec_opts *o,
+	    struct rt_container **out, md_error *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/hooks.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -45,14 +46,18 @@ static const char *hooks_kind_name(enum rt_hook_kind kind)
 static struct hook_list hooks_of(const struct spec_hooks *h, enum rt_hook_kind kind)
 {
 	switch (kind) {
-	case RT_HOOK_PRESTART: return (struct hook_list){ h->prestart, h->n_prestart };
-	case RT_HOOK_CREATE_RUNTIME: return (struct hook_list){ h->create_runtime, h->n_create_runtime };
+	case RT_HOOK_PRESTART:
+		return (struct hook_list){ h->prestart, h->n_prestart };
+	case RT_HOOK_CREATE_RUNTIME:
+		return (struct hook_list){ h->create_runtime, h->n_create_runtime };
 	case RT_HOOK_CREATE_CONTAINER:
 		return (struct hook_list){ h->create_container, h->n_create_container };
 	case RT_HOOK_START_CONTAINER:
 		return (struct hook_list){ h->start_container, h->n_start_container };
-	case RT_HOOK_POSTSTART: return (struct hook_list){ h->poststart, h->n_poststart };
-	case RT_HOOK_POSTSTOP: return (struct hook_list){ h->poststop, h->n_poststop };
+	case RT_HOOK_POSTSTART:
+		return (struct hook_list){ h->poststart, h->n_poststart };
+	case RT_HOOK_POSTSTOP:
+		return (struct hook_list){ h->poststop, h->n_poststop };
 	}
 	return (struct hook_list){ NULL, 0 };
 }
@@ -89,8 +94,7 @@ __attribute__((noreturn)) static void hook_exec(const struct spec_hook *h, int i
 	if (dup2(in, 0) < 0 || dup2(null >= 0 ? null : errw, 1) < 0 || dup2(errw, 2) < 0)
 		_exit(127);
 	syscall(SYS_close_range, 3U, ~0U, 0U);
-	execve(h->path, h->args && h->args[0] ? h->args : default_argv,
-	       h->env ? h->env : no_env);
+	execve(h->path, h->args && h->args[0] ? h->args : default_argv, h->env ? h->env : no_env);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);
 }
@@ -124,7 +128,7 @@ static int read_tail(int fd, char *tail, size_t *len)
 struct hook_run {
 	pid_t pid;
 	int pidfd;
-	int errfd;       /* read end of the hook's stderr, -1 at EOF */
+	int errfd; /* read end of the hook's stderr, -1 at EOF */
 	char tail[TAIL_MAX + 1];
 	size_t tail_len;
 	bool timed_out;
@@ -176,12 +180,13 @@ static int reap(pid_t pid, int *status, md_error *err)
 }
 
 /* The error for a hook that did not succeed, with its stderr tail. */
-static int hook_failed(enum rt_hook_kind kind, const struct spec_hook *h,
-		       struct hook_run *r, int status, md_error *err)
+static int hook_failed(enum rt_hook_kind kind, const struct spec_hook *h, struct hook_run *r,
+		       int status, md_error *err)
 {
 	char why[64];
 
-	while (r->tail_len > 0 && (r->tail[r->tail_len - 1] == '\n' || r->tail[r->tail_len - 1] == ' '))
+	while (r->tail_len > 0 &&
+	       (r->tail[r->tail_len - 1] == '\n' || r->tail[r->tail_len - 1] == ' '))
 		r->tail_len--;
 	r->tail[r->tail_len] = '\0';
 	if (r->timed_out)
@@ -190,8 +195,8 @@ static int hook_failed(enum rt_hook_kind kind, const struct spec_hook *h,
 		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
 	else
 		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));
-	return md_error_set(err, 0, "%s hook `%s` failed: %s%s%s", hooks_kind_name(kind),
-			    h->path, why, r->tail_len ? ": " : "", r->tail);
+	return md_error_set(err, 0, "%s hook `%s` failed: %s%s%s", hooks_kind_name(kind), h->path,
+			    why, r->tail_len ? ": " : "", r->tail);
 }
 
 static int hook_run(enum rt_hook_kind kind, const struct spec_hook *h, const char *state,
@@ -226,8 +231,8 @@ static int hook_run(enum rt_hook_kind kind, const struct spec_hook *h, const cha
 	return hook_failed(kind, h, &r, status, err);
 }
 
-int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		   const char *state_json, md_error *err)
+int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind, const char *state_json,
+		   md_error *err)
 {
 	struct hook_list l = hooks ? hooks_of(hooks, kind) : (struct hook_list){ NULL, 0 };
 
@@ -237,8 +242,8 @@ int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
 	return 0;
 }
 
-int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-	      json_object *state, md_error *err)
+int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind, json_object *state,
+	      md_error *err)
 {
 	if (hooks_count(hooks, kind) == 0)
 		return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OCI hooks (runtime-spec config.md, "POSIX-platform Hooks").
  *
  * Each hook runs with the container's state JSON on stdin, its args and env
@@ -47,15 +48,15 @@ size_t hooks_count(const struct spec_hooks *hooks, enum rt_hook_kind kind);
 
 /* Run the hooks of one kind in order; stop at the first failure. state is
  * the OCI state object (state_oci_json) given to each on stdin. */
-int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-	      json_object *state, md_error *err);
+int hooks_run(const struct spec_hooks *hooks, enum rt_hook_kind kind, json_object *state,
+	      md_error *err);
 
 /* A sealed memfd holding state_json, at offset 0, close-on-exec: the
  * hooks' stdin, and how rt_create hands the state to its child. */
 int hooks_state_memfd(const char *state_json, md_error *err);
 
 /* The same with the state already serialized (used in the child). */
-int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind,
-		   const char *state_json, md_error *err);
+int hooks_run_text(const struct spec_hooks *hooks, enum rt_hook_kind kind, const char *state_json,
+		   md_error *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* create, start, state, kill, pause, delete of a container kept under a
  * state root (runtime.h). */
 #include "runtime/runtime.h"
@@ -87,8 +88,7 @@ int rt_oci_config(const struct rt_oci *rt, const char *id, struct spec **out, md
 }
 
 /* The record of a command that changed the container. */
-static int record(const struct rt_oci *rt, struct rt_state *st, const char *status,
-		  md_error *err)
+static int record(const struct rt_oci *rt, struct rt_state *st, const char *status, md_error *err)
 {
 	free(st->status);
 	st->status = xstrdup(status);
@@ -159,12 +159,17 @@ static int create_claimed(const struct rt_oci *rt, const char *id, const char *b
 			  md_error *err)
 {
 	struct intent intent = { .root = rt->root, .id = id };
-	struct rt_create_opts co = { .id = id, .bundle = bundle, .stdio = { 0, 1, 2 },
-				     .preserve_fds = o->preserve_fds, .no_pivot = o->no_pivot,
+	struct rt_create_opts co = { .id = id,
+				     .bundle = bundle,
+				     .stdio = { 0, 1, 2 },
+				     .preserve_fds = o->preserve_fds,
+				     .no_pivot = o->no_pivot,
 				     .systemd_cgroup = rt->systemd_cgroup,
-				     .log = rt->log, .log_ctx = rt->log_ctx,
+				     .log = rt->log,
+				     .log_ctx = rt->log_ctx,
 				     .seccomp_cache_dir = rt->seccomp_cache_dir,
-				     .cgroup_intent = record_intent, .intent_ctx = &intent };
+				     .cgroup_intent = record_intent,
+				     .intent_ctx = &intent };
 	cleanup_free char *fifo = NULL;
 	struct rt_container *c = NULL;
 
@@ -322,8 +327,9 @@ static int delete_loaded(const struct rt_oci *rt, const struct rt_state *st, boo
 	enum rt_status s = state_status(rt->root, st);
 
 	if (!force && (s == RT_STATUS_RUNNING || s == RT_STATUS_PAUSED))
-		return md_error_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
-				    st->id, rt_status_name(s));
+		return md_error_set(err, EBUSY,
+				    "cannot delete container %s that is not stopped: %s", st->id,
+				    rt_status_name(s));
 	if (destroy_recorded(st, err) < 0)
 		return -1;
 	saved_hooks_warn(rt, RT_HOOK_POSTSTOP, st, RT_STATUS_STOPPED);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The "cgroup" mount type, runc's way. On a v2 host: cgroup2 at the
  * destination. On a v1 or hybrid host: a tmpfs there, and in it one
  * directory per hierarchy (named like the host's mount point, so "cpu",
@@ -131,8 +132,8 @@ static int mount_hier(const struct cg_plan *pl, const char *dest, const struct c
 	if (fd < 0)
 		return -1;
 	if (pl->cgns) {
-		if (mnt_fd(-1, v2 ? "cgroup2" : "cgroup", fd, v2 ? "cgroup2" : "cgroup",
-			   pl->flags, v2 ? NULL : l->controllers) < 0)
+		if (mnt_fd(-1, v2 ? "cgroup2" : "cgroup", fd, v2 ? "cgroup2" : "cgroup", pl->flags,
+			   v2 ? NULL : l->controllers) < 0)
 			return md_error_set(err, errno, "mount cgroup %s on `%s`",
 					    v2 ? "v2" : l->controllers, dest);
 		return 0;
@@ -162,9 +163,8 @@ static int link_comounted(int dirfd, const char *name, md_error *err)
 	return 0;
 }
 
-static int mount_v1_tree(const struct cg_plan *pl, const char *dest,
-			 const struct cg_line *lines, size_t nl,
-			 const struct md_mountinfo *mi, size_t nm, md_error *err)
+static int mount_v1_tree(const struct cg_plan *pl, const char *dest, const struct cg_line *lines,
+			 size_t nl, const struct md_mountinfo *mi, size_t nm, md_error *err)
 {
 	cleanup_close int tfd = md_open_in_root(pl->cx->rootfd, dest, O_PATH, MD_CREATE_DIR, err);
 	cleanup_close int dir = -1;

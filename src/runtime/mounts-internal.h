@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by mounts.c, mounts-util.c, mounts-cgroup.c and devices.c: the
  * context of one rootfs setup and small helpers that mount onto fds. Every
  * target is an fd opened inside the root (md_open_in_root), and the mount
@@ -21,8 +22,8 @@ struct mount_ctx {
 };
 
 /* mount(2) with the target (and a source, when >= 0) given as fds. */
-int mnt_fd(int sfd, const char *source, int tfd, const char *type,
-	   unsigned long flags, const char *data);
+int mnt_fd(int sfd, const char *source, int tfd, const char *type, unsigned long flags,
+	   const char *data);
 
 /* MS_BIND|MS_REMOUNT the mount at tfd with flags (MS_RDONLY, MS_NOSUID...).
  * A mount inherited from a more privileged namespace has locked flags

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers for mounts.c: mounting onto fds, flags of a mount,
  * and the tree copy behind tmpcopyup. */
 #include "runtime/mounts-internal.h"
@@ -25,8 +26,8 @@
 #define LOCKED_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | ATIME_FLAGS)
 #define ATIME_FLAGS (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
 
-int mnt_fd(int sfd, const char *source, int tfd, const char *type,
-	   unsigned long flags, const char *data)
+int mnt_fd(int sfd, const char *source, int tfd, const char *type, unsigned long flags,
+	   const char *data)
 {
 	char sp[64], tp[64];
 
@@ -125,8 +126,7 @@ static int copy_attrs(int fd, const struct stat *st, const char *name, md_error 
 	return 0;
 }
 
-static int copy_file(int src, int dst, const char *name, const struct stat *st,
-		     md_error *err)
+static int copy_file(int src, int dst, const char *name, const struct stat *st, md_error *err)
 {
 	cleanup_close int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	cleanup_close int out = -1;
@@ -146,8 +146,7 @@ static int copy_file(int src, int dst, const char *name, const struct stat *st,
 	return copy_attrs(out, st, name, err);
 }
 
-static int copy_link(int src, int dst, const char *name, const struct stat *st,
-		     md_error *err)
+static int copy_link(int src, int dst, const char *name, const struct stat *st, md_error *err)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	char target[PATH_MAX];
@@ -175,8 +174,8 @@ static int copy_node(int dst, const char *name, const struct stat *st, md_error 
 	return 0;
 }
 
-static int copy_subdir(int src, int dst, const char *name, const struct stat *st,
-		       int depth, md_error *err)
+static int copy_subdir(int src, int dst, const char *name, const struct stat *st, int depth,
+		       md_error *err)
 {
 	cleanup_close int s = -1, d = -1;
 
@@ -198,11 +197,16 @@ static int copy_entry(int src, int dst, const char *name, int depth, md_error *e
 	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return md_error_set(err, errno, "stat `%s`", name);
 	switch (st.st_mode & S_IFMT) {
-	case S_IFDIR: return copy_subdir(src, dst, name, &st, depth, err);
-	case S_IFREG: return copy_file(src, dst, name, &st, err);
-	case S_IFLNK: return copy_link(src, dst, name, &st, err);
-	case S_IFSOCK: return 0; /* a socket is useless without its server */
-	default: return copy_node(dst, name, &st, err);
+	case S_IFDIR:
+		return copy_subdir(src, dst, name, &st, depth, err);
+	case S_IFREG:
+		return copy_file(src, dst, name, &st, err);
+	case S_IFLNK:
+		return copy_link(src, dst, name, &st, err);
+	case S_IFSOCK:
+		return 0; /* a socket is useless without its server */
+	default:
+		return copy_node(dst, name, &st, err);
 	}
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The container's mount tree: the spec's mounts (each target an fd inside
  * the root), /dev, pivot_root, then masked and read-only paths and the
  * read-only root, following runc's order. */
@@ -74,8 +75,10 @@ static bool type_is(const struct spec_mount *m, const char *type)
 static bool proc_file_allowed(const char *dest)
 {
 	static const char *const ok[] = {
-		"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
-		"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+		"/proc/cpuinfo", "/proc/diskstats",
+		"/proc/meminfo", "/proc/stat",
+		"/proc/swaps",   "/proc/uptime",
+		"/proc/loadavg", "/proc/slabinfo",
 		"/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 	};
 
@@ -91,8 +94,9 @@ static bool proc_file_allowed(const char *dest)
 static int check_proc_dest(const struct spec_mount *m, const char *dest, md_error *err)
 {
 	if (strcmp(dest, "/proc") == 0)
-		return type_is(m, "proc") ? 0 :
-		       md_error_set(err, EPERM, "only procfs can be mounted on /proc");
+		return type_is(m, "proc")
+			       ? 0
+			       : md_error_set(err, EPERM, "only procfs can be mounted on /proc");
 	if (md_str_has_prefix(dest, "/proc/") && !proc_file_allowed(dest))
 		return md_error_set(err, EPERM, "`%s` is inside /proc", dest);
 	return 0;
@@ -100,8 +104,7 @@ static int check_proc_dest(const struct spec_mount *m, const char *dest, md_erro
 
 /* The same once the target is open: a path that does not name /proc but
  * leads into it through a symlink. */
-static int check_proc_target(const struct spec_mount *m, const char *dest, int tfd,
-			     md_error *err)
+static int check_proc_target(const struct spec_mount *m, const char *dest, int tfd, md_error *err)
 {
 	/* A fresh procfs over /proc (the host's, with a host root) is fine. */
 	if (strcmp(dest, "/proc") == 0 && type_is(m, "proc"))
@@ -124,8 +127,8 @@ static char *bind_source(const struct spec_mount *m, const char *bundle)
 	return xstrdup(m->source ? m->source : "none");
 }
 
-static int mount_bind(const struct mount_ctx *cx, const struct spec_mount *m,
-		      const char *dest, md_error *err)
+static int mount_bind(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+		      md_error *err)
 {
 	cleanup_free char *source = bind_source(m, cx->bundle);
 	cleanup_close int tfd = -1, top = -1;
@@ -157,8 +160,8 @@ static int mount_bind(const struct mount_ctx *cx, const struct spec_mount *m,
 /* runc's fallback when sysfs cannot be mounted (no network namespace of
  * our own inside a user namespace): the host's /sys, read-only all the way
  * down when asked, since an rbind brings its submounts along writable. */
-static int bind_host_sys(const struct mount_ctx *cx, const struct spec_mount *m,
-			 const char *dest, int tfd, md_error *err)
+static int bind_host_sys(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+			 int tfd, md_error *err)
 {
 	cleanup_close int top = -1;
 	char p[64];
@@ -177,8 +180,8 @@ static int bind_host_sys(const struct mount_ctx *cx, const struct spec_mount *m,
 
 /* proc and sysfs go on a plain directory, never through a symlink; and
  * what ends up there must be the filesystem we asked for. */
-static int mount_pseudo(const struct mount_ctx *cx, const struct spec_mount *m,
-			const char *dest, md_error *err)
+static int mount_pseudo(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+			md_error *err)
 {
 	bool proc = strcmp(m->type, "proc") == 0;
 	long magic = proc ? PROC_SUPER_MAGIC : SYSFS_MAGIC;
@@ -189,12 +192,14 @@ static int mount_pseudo(const struct mount_ctx *cx, const struct spec_mount *m,
 	if (tfd < 0)
 		return -1;
 	if (fstat(tfd, &st) < 0 || !S_ISDIR(st.st_mode))
-		return md_error_set(err, ENOTDIR, "%s must be mounted on a plain directory; "
-				    "`%s` in the image is not one", m->type, m->destination);
+		return md_error_set(err, ENOTDIR,
+				    "%s must be mounted on a plain directory; "
+				    "`%s` in the image is not one",
+				    m->type, m->destination);
 	if (check_proc_target(m, dest, tfd, err) < 0)
 		return -1;
-	if (mnt_fd(-1, m->source ? m->source : m->type, tfd, m->type,
-		   m->flags & ~NOT_MOUNT_FLAGS, m->data) < 0) {
+	if (mnt_fd(-1, m->source ? m->source : m->type, tfd, m->type, m->flags & ~NOT_MOUNT_FLAGS,
+		   m->data) < 0) {
 		if (!proc && errno == EPERM)
 			return bind_host_sys(cx, m, dest, tfd, err);
 		return md_error_set(err, errno, "mount %s on `%s`", m->type, m->destination);
@@ -215,8 +220,7 @@ static bool is_dev(const char *dest)
 }
 
 /* The directory a tmpfs will cover, made if missing; *existed tells. */
-static int open_lower(const struct mount_ctx *cx, const char *dest, bool *existed,
-		      md_error *err)
+static int open_lower(const struct mount_ctx *cx, const char *dest, bool *existed, md_error *err)
 {
 	md_error ignored;
 	int fd = open_target(cx, dest, O_RDONLY | O_DIRECTORY, MD_NO_CREATE, &ignored);
@@ -241,8 +245,8 @@ static char *tmpfs_data(int lower, bool existed, const char *data)
 /* tmpcopyup fills the tmpfs with what it covers: the lower directory stays
  * reachable through the fd opened before the mount. Read-only waits until
  * the copy is done (and, for /dev, until the device nodes exist). */
-static int mount_tmpfs(const struct mount_ctx *cx, const struct spec_mount *m,
-		       const char *dest, md_error *err)
+static int mount_tmpfs(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+		       md_error *err)
 {
 	cleanup_close int lower = -1, upper = -1;
 	cleanup_free char *data = NULL;
@@ -294,8 +298,8 @@ static int mount_devpts_any_gid(const struct spec_mount *m, int tfd)
 }
 
 /* devpts, mqueue and any other filesystem, made by type and data. */
-static int mount_fs(const struct mount_ctx *cx, const struct spec_mount *m,
-		    const char *dest, md_error *err)
+static int mount_fs(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+		    md_error *err)
 {
 	unsigned long flags = m->flags & ~NOT_MOUNT_FLAGS;
 	cleanup_close int tfd = -1;
@@ -317,8 +321,8 @@ static int mount_fs(const struct mount_ctx *cx, const struct spec_mount *m,
 
 /* Propagation and the recursive attributes go on the new mount, which the
  * first fd does not see: open the target again. */
-static int mount_finish(const struct mount_ctx *cx, const struct spec_mount *m,
-			const char *dest, md_error *err)
+static int mount_finish(const struct mount_ctx *cx, const struct spec_mount *m, const char *dest,
+			md_error *err)
 {
 	cleanup_close int top = -1;
 	char p[64];
@@ -462,8 +466,7 @@ static unsigned long first_propagation(const struct spec *spec)
 
 /* Propagation of "/", then the rootfs bound onto itself so that it is a
  * mount point. */
-static int prepare_root(const struct spec *spec, const char *root, bool host_root,
-			md_error *err)
+static int prepare_root(const struct spec *spec, const char *root, bool host_root, md_error *err)
 {
 	if (mount(NULL, "/", NULL, first_propagation(spec), NULL) < 0)
 		return md_error_set(err, errno, "set propagation of /");
@@ -518,14 +521,15 @@ static int root_propagation(const struct spec *spec, md_error *err)
  * the path it should hide, writable (CVE-2025-31133). */
 static int open_null(int root, int *out, md_error *err)
 {
-	cleanup_close int fd = md_open_in_root(root, "/dev/null", O_PATH | O_NOFOLLOW,
-					       MD_NO_CREATE, err);
+	cleanup_close int fd =
+		md_open_in_root(root, "/dev/null", O_PATH | O_NOFOLLOW, MD_NO_CREATE, err);
 	struct stat st;
 
 	if (fd < 0)
 		return md_error_prefix(err, "masked paths need /dev/null");
 	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
-		return md_error_set(err, EPERM, "/dev/null in the container is not the null "
+		return md_error_set(err, EPERM,
+				    "/dev/null in the container is not the null "
 				    "device (1:3); refusing to mask paths with it");
 	*out = TAKE_FD(fd);
 	return 0;
@@ -606,7 +610,7 @@ static int protect_paths(const struct spec *spec, md_error *err)
 	procfd = md_open_procfs("/proc/self/fd", O_RDONLY | O_DIRECTORY, err);
 	if (procfd < 0)
 		return md_error_prefix(err, "masked and read-only paths need /proc "
-				       "mounted in the container");
+					    "mounted in the container");
 	for (size_t i = 0; masked && masked[i]; i++)
 		if (mask_one(root, masked[i], &null, err) < 0)
 			return -1;
@@ -669,8 +673,10 @@ static int check_shared_ns(const struct spec *spec, md_error *err)
 		what = "linux.devices";
 	if (!what)
 		return 0;
-	return md_error_set(err, EINVAL, "%s: needs a mount namespace, and the config has "
-			    "none (the caller's mounts are never changed)", what);
+	return md_error_set(err, EINVAL,
+			    "%s: needs a mount namespace, and the config has "
+			    "none (the caller's mounts are never changed)",
+			    what);
 }
 
 static int open_root(const char *root, struct rootfs *r, md_error *err)
@@ -682,8 +688,7 @@ static int open_root(const char *root, struct rootfs *r, md_error *err)
 	return 0;
 }
 
-int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r,
-		   md_error *err)
+int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r, md_error *err)
 {
 	cleanup_free char *root = NULL;
 	struct mount_ctx cx = { .spec = spec, .bundle = bundle };
@@ -707,8 +712,7 @@ int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r
 /* The caller's mount table stays as it is: sysctls through its /proc
  * (they name our own namespaces, which sysctl_apply checks), then the
  * root changes for us alone. */
-static int enter_shared_ns(const struct spec *spec, int rootfd, bool host_root,
-			   md_error *err)
+static int enter_shared_ns(const struct spec *spec, int rootfd, bool host_root, md_error *err)
 {
 	if (sysctl_apply(spec, err) < 0)
 		return -1;

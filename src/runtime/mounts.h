@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Root filesystem and mounts, run in the child inside its new mount
  * namespace, in runc's order: propagation of "/" (rslave, or rprivate when
  * rootfsPropagation asks for private), the rootfs bound onto itself, the
@@ -36,8 +37,7 @@ struct rootfs {
  * Without a mount namespace in the config: only checks that the config
  * asks for no mount (mounts, maskedPaths, readonlyPaths, root.readonly,
  * rootfsPropagation, linux.devices) and opens the rootfs. */
-int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r,
-		   md_error *err);
+int rootfs_prepare(const struct spec *spec, const char *bundle, struct rootfs *r, md_error *err);
 /* pivot_root (or move+chroot), masked and read-only paths, read-only
  * root, rootfsPropagation; a chroot alone without a mount namespace.
  * Closes r->rootfd. */

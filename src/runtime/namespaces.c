@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/namespaces.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -20,8 +21,8 @@
 
 static const struct {
 	int type;
-	const char *proc;    /* name under /proc/PID/ns/ */
-	const char *config;  /* name in linux.namespaces[].type */
+	const char *proc;   /* name under /proc/PID/ns/ */
+	const char *config; /* name in linux.namespaces[].type */
 } kinds[NS_KINDS] = {
 	[NS_USER] = { CLONE_NEWUSER, "user", "user" },
 	[NS_IPC] = { CLONE_NEWIPC, "ipc", "ipc" },
@@ -126,7 +127,8 @@ static bool joins_any_but_pid(const struct ns_plan *p)
 static int plan_user(struct ns_plan *p, md_error *err)
 {
 	if (p->new_user && joins_any_but_pid(p))
-		return md_error_set(err, ENOTSUP, "a new user namespace cannot join the other "
+		return md_error_set(err, ENOTSUP,
+				    "a new user namespace cannot join the other "
 				    "namespaces of the config by path (they belong to our own "
 				    "user namespace)");
 	if (p->join_fd[NS_USER] < 0)
@@ -276,8 +278,7 @@ static int ns_differs(pid_t pid, const char *name, md_error *err)
 	snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, name);
 	snprintf(ours, sizeof(ours), "/proc/self/ns/%s", name);
 	if (stat(theirs, &a) < 0) {
-		if (errno == ENOENT && access("/proc/self/ns", F_OK) == 0 &&
-		    access(ours, F_OK) < 0)
+		if (errno == ENOENT && access("/proc/self/ns", F_OK) == 0 && access(ours, F_OK) < 0)
 			return 0; /* the kernel has no such namespace */
 		return md_error_set(err, errno, "stat %s", theirs);
 	}
@@ -288,8 +289,8 @@ static int ns_differs(pid_t pid, const char *name, md_error *err)
 
 int ns_join_process(int pidfd, pid_t pid, md_error *err)
 {
-	static const int types[] = { CLONE_NEWUSER, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET,
-				     CLONE_NEWCGROUP, CLONE_NEWNS, CLONE_NEWTIME, CLONE_NEWPID };
+	static const int types[] = { CLONE_NEWUSER,   CLONE_NEWIPC, CLONE_NEWUTS,  CLONE_NEWNET,
+				     CLONE_NEWCGROUP, CLONE_NEWNS,  CLONE_NEWTIME, CLONE_NEWPID };
 	int flags = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Namespaces of a container: which ones clone makes, which ones are joined
  * from linux.namespaces[].path, and joining those of a running process
  * (exec).
@@ -35,16 +36,16 @@
 enum ns_kind { NS_USER, NS_IPC, NS_UTS, NS_NET, NS_CGROUP, NS_MNT, NS_TIME, NS_PID, NS_KINDS };
 
 struct ns_plan {
-	int clone_flags;            /* CLONE_NEW* for clone(2); never NEWTIME */
-	int unshare_flags;          /* CLONE_NEW* the child unshares after joining
+	int clone_flags;       /* CLONE_NEW* for clone(2); never NEWTIME */
+	int unshare_flags;     /* CLONE_NEW* the child unshares after joining
 				       a user namespace (owned by that one) */
-	bool new_user;              /* clone makes a user namespace: write maps */
-	bool second_fork;           /* a new pid namespace unshared after joining a
+	bool new_user;         /* clone makes a user namespace: write maps */
+	bool second_fork;      /* a new pid namespace unshared after joining a
 				       user namespace: the child forks the init */
-	bool new_cgroup;            /* unshare a cgroup namespace in the child */
-	bool new_time;              /* unshare a time namespace in the child */
-	int join_fd[NS_KINDS];      /* linux.namespaces[].path opened, or -1 */
-	int saved_pid_fd;           /* our pid_for_children while entered, or -1 */
+	bool new_cgroup;       /* unshare a cgroup namespace in the child */
+	bool new_time;         /* unshare a time namespace in the child */
+	int join_fd[NS_KINDS]; /* linux.namespaces[].path opened, or -1 */
+	int saved_pid_fd;      /* our pid_for_children while entered, or -1 */
 };
 
 /* Open and check every namespace path of the config (the fd must be a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/process.h"
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -58,8 +59,7 @@ static int check_executable(const char *path)
 	return access(path, X_OK);
 }
 
-int process_find_executable(const char *file, char *const *env, char **out,
-			    md_error *err)
+int process_find_executable(const char *file, char *const *env, char **out, md_error *err)
 {
 	const char *path = env_get(env, "PATH");
 	cleanup_free char *dirs = NULL;
@@ -74,7 +74,8 @@ int process_find_executable(const char *file, char *const *env, char **out,
 		*out = xstrdup(file);
 		return 0;
 	}
-	dirs = xstrdup(path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	dirs = xstrdup(path ? path
+			    : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		cleanup_free char *cand = xasprintf("%s/%s", *d ? d : ".", file);
 
@@ -175,9 +176,10 @@ int process_apply_rlimits(const struct spec_process *p, md_error *err)
 		struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
 
 		if (setrlimit(r->resource, &rl) < 0)
-			return md_error_set(err, errno, "setrlimit %d to %llu:%llu (the host "
-					    "may not allow raising it this high)", r->resource,
-					    (unsigned long long)r->soft,
+			return md_error_set(err, errno,
+					    "setrlimit %d to %llu:%llu (the host "
+					    "may not allow raising it this high)",
+					    r->resource, (unsigned long long)r->soft,
 					    (unsigned long long)r->hard);
 	}
 	return 0;
@@ -264,7 +266,8 @@ static int apply_lsm(const struct spec_process *p, md_error *err)
 		cleanup_free char *v = xasprintf("exec %s", p->apparmor_profile);
 
 		if (!apparmor_enabled())
-			return md_error_set(err, EOPNOTSUPP, "apparmorProfile \"%s\" is set, but "
+			return md_error_set(err, EOPNOTSUPP,
+					    "apparmorProfile \"%s\" is set, but "
 					    "AppArmor is not enabled on this host",
 					    p->apparmor_profile);
 		if (write_attr("apparmor/exec", v, err) < 0 &&
@@ -273,8 +276,10 @@ static int apply_lsm(const struct spec_process *p, md_error *err)
 	}
 	if (p->selinux_label && *p->selinux_label) {
 		if (!selinux_enabled())
-			return md_error_set(err, EOPNOTSUPP, "selinuxLabel \"%s\" is set, but "
-					    "SELinux is not enabled on this host", p->selinux_label);
+			return md_error_set(err, EOPNOTSUPP,
+					    "selinuxLabel \"%s\" is set, but "
+					    "SELinux is not enabled on this host",
+					    p->selinux_label);
 		if (write_attr("exec", p->selinux_label, err) < 0)
 			return md_error_prefix(err, "selinux label");
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the child does to become the user's process: stdio or console,
  * rlimits, user switch, cwd, and finding the program. Runs in the child. */
 #ifndef MD_PROCESS_H
@@ -11,8 +12,7 @@
 /* Find args[0] the way execvp would, but with the container's PATH (from
  * env), after the root is entered. Sets err->status to 127 (not found) or
  * 126 (not executable). Caller frees *out. */
-int process_find_executable(const char *file, char *const *env, char **out,
-			    md_error *err);
+int process_find_executable(const char *file, char *const *env, char **out, md_error *err);
 
 /* Open a pty in the container's /dev, make its peer our stdio and
  * controlling terminal, and return the master fd (close-on-exec). */

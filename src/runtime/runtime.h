@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The runtime core's public API: a container's life as the OCI runtime
  * model has it (runc's create, start, state, kill, delete), each step a
  * separate call that may come from a separate process, with the record of
@@ -28,8 +29,8 @@
 
 /* What every lifecycle call needs from its caller. */
 struct rt_oci {
-	const char *root;     /* the state root directory (runc's --root) */
-	bool systemd_cgroup;  /* the systemd cgroup driver (rt_create_opts) */
+	const char *root;    /* the state root directory (runc's --root) */
+	bool systemd_cgroup; /* the systemd cgroup driver (rt_create_opts) */
 	/* rt_create's log, and the warnings of the lifecycle: poststart and
 	 * poststop hooks that fail (runtime-spec 1.x: warn and go on).
 	 * NULL: dropped. */
@@ -41,8 +42,8 @@ struct rt_oci {
 };
 
 struct rt_oci_create_opts {
-	const char *bundle;   /* holds config.json; NULL = the cwd; made absolute */
-	int preserve_fds;     /* fds 3 .. 3+n-1 pass through (the caller checks
+	const char *bundle; /* holds config.json; NULL = the cwd; made absolute */
+	int preserve_fds;   /* fds 3 .. 3+n-1 pass through (the caller checks
 				 that they are open) */
 	bool no_pivot;
 	/* Optional, with ctx. check: the parsed config, before the id is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Docker's default seccomp profile, and Docker's profile format evaluated
  * for one container (what dockerd's setupSeccomp does). */
 #include "runtime/seccomp.h"
@@ -199,8 +200,8 @@ json_object *rt_seccomp_default_profile(void)
 
 /* What a rule's includes and excludes are checked against. */
 struct target {
-	uint64_t caps;       /* bounding set, as dockerd checks it */
-	const char *goarch;  /* "amd64" */
+	uint64_t caps;      /* bounding set, as dockerd checks it */
+	const char *goarch; /* "amd64" */
 	unsigned kmajor, kminor;
 };
 
@@ -350,8 +351,7 @@ static int oci_rule(json_object *rule, size_t i, json_object **out, md_error *er
 	return 0;
 }
 
-static int oci_syscalls(json_object *list, const struct target *t, json_object *to,
-			md_error *err)
+static int oci_syscalls(json_object *list, const struct target *t, json_object *to, md_error *err)
 {
 	json_object *rules = json_object_new_array();
 
@@ -379,7 +379,8 @@ static int oci_syscalls(json_object *list, const struct target *t, json_object *
  * architecture: it and its subArchitectures. */
 static int oci_arches(json_object *profile, json_object *to, md_error *err)
 {
-	json_object *list = md_json_member(profile, "architectures"), *map = md_json_member(profile, "archMap");
+	json_object *list = md_json_member(profile, "architectures"),
+		    *map = md_json_member(profile, "archMap");
 	const char *native = seccomp_native_arch();
 	json_object *out;
 
@@ -399,16 +400,20 @@ static int oci_arches(json_object *profile, json_object *to, md_error *err)
 	json_object_object_add(to, "architectures", out);
 	for (size_t i = 0; i < json_object_array_length(map); i++) {
 		json_object *e = json_object_array_get_idx(map, i);
-		json_object *arch = md_json_member(e, "architecture"), *subs = md_json_member(e, "subArchitectures");
+		json_object *arch = md_json_member(e, "architecture"),
+			    *subs = md_json_member(e, "subArchitectures");
 
 		if (!json_object_is_type(arch, json_type_string) || (subs && !string_list(subs)))
-			return bad(err, "archMap[%zu]: needs an architecture and a list of "
-				   "subArchitectures", i);
+			return bad(err,
+				   "archMap[%zu]: needs an architecture and a list of "
+				   "subArchitectures",
+				   i);
 		if (!native || strcmp(json_object_get_string(arch), native) != 0)
 			continue;
 		json_object_array_add(out, json_object_get(arch));
 		for (size_t k = 0; subs && k < json_object_array_length(subs); k++)
-			json_object_array_add(out, json_object_get(json_object_array_get_idx(subs, k)));
+			json_object_array_add(out,
+					      json_object_get(json_object_array_get_idx(subs, k)));
 	}
 	return 0;
 }
@@ -422,8 +427,7 @@ static void running_kernel(struct target *t)
 		t->kmajor = t->kminor = 0;
 }
 
-int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **out,
-			   md_error *err)
+int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **out, md_error *err)
 {
 	json_object *syscalls, *o;
 	struct target t = { .caps = caps, .goarch = seccomp_native_goarch() };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linux.seccomp -> a BPF program (with libseccomp), and loading it. See
  * seccomp.h for when the child loads it. */
 #include "runtime/seccomp.h"
@@ -131,7 +132,7 @@ static int bad(md_error *err, const char *fmt, ...)
 static const char *text(json_object *v)
 {
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* A non-negative integer no larger than max. */
@@ -152,7 +153,8 @@ static int parse_action(json_object *o, const char *akey, const char *ekey, cons
 			uint32_t *out, md_error *err)
 {
 	json_object *v = md_json_member(o, akey), *errno_v = md_json_member(o, ekey);
-	const char *name = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+	const char *name =
+		json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
 	uint64_t e = EPERM;
 
 	if (!v)
@@ -160,8 +162,10 @@ static int parse_action(json_object *o, const char *akey, const char *ekey, cons
 	/* Refused by name: without an agent, a notifying filter would hang
 	 * every call it catches. */
 	if (strcmp(name, "SCMP_ACT_NOTIFY") == 0)
-		return bad(err, "%s.%s: SCMP_ACT_NOTIFY is not supported (no seccomp agent "
-			   "support)", at, akey);
+		return bad(err,
+			   "%s.%s: SCMP_ACT_NOTIFY is not supported (no seccomp agent "
+			   "support)",
+			   at, akey);
 	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
 		if (strcmp(name, actions[i].name) != 0)
 			continue;
@@ -174,8 +178,7 @@ static int parse_action(json_object *o, const char *akey, const char *ekey, cons
 	return bad(err, "%s.%s: unknown action %s", at, akey, text(v));
 }
 
-static int parse_arg(json_object *a, size_t i, size_t j, struct scmp_arg_cmp *out,
-		     md_error *err)
+static int parse_arg(json_object *a, size_t i, size_t j, struct scmp_arg_cmp *out, md_error *err)
 {
 	json_object *op = md_json_member(a, "op"), *v;
 	uint64_t index;
@@ -184,17 +187,19 @@ static int parse_arg(json_object *a, size_t i, size_t j, struct scmp_arg_cmp *ou
 		return bad(err, ".syscalls[%zu].args[%zu]: must be an object", i, j);
 	v = md_json_member(a, "index");
 	if (!v || !get_uint(v, MAX_ARG_INDEX, &index))
-		return bad(err, ".syscalls[%zu].args[%zu].index: must be 0..%d", i, j, MAX_ARG_INDEX);
+		return bad(err, ".syscalls[%zu].args[%zu].index: must be 0..%d", i, j,
+			   MAX_ARG_INDEX);
 	out->arg = (unsigned)index;
 	v = md_json_member(a, "value");
 	if (!v || !get_uint(v, UINT64_MAX, &out->datum_a))
-		return bad(err, ".syscalls[%zu].args[%zu].value: must be an unsigned integer", i, j);
+		return bad(err, ".syscalls[%zu].args[%zu].value: must be an unsigned integer", i,
+			   j);
 	/* For SCMP_CMP_MASKED_EQ: value is the mask, valueTwo the datum. */
 	v = md_json_member(a, "valueTwo");
 	out->datum_b = 0;
 	if (v && !get_uint(v, UINT64_MAX, &out->datum_b))
-		return bad(err, ".syscalls[%zu].args[%zu].valueTwo: must be an unsigned integer",
-			   i, j);
+		return bad(err, ".syscalls[%zu].args[%zu].valueTwo: must be an unsigned integer", i,
+			   j);
 	for (size_t k = 0; op && k < ARRAY_SIZE(operators); k++) {
 		if (json_object_is_type(op, json_type_string) &&
 		    strcmp(json_object_get_string(op), operators[k].name) == 0) {
@@ -272,8 +277,10 @@ static int add_names(scmp_filter_ctx ctx, json_object *names, size_t i, const st
 			continue;
 		rc = add_one(ctx, r, nr);
 		if (rc < 0)
-			return md_error_set(err, -rc, "config: linux.seccomp.syscalls[%zu]: rule for "
-					    "`%s`", i, name);
+			return md_error_set(err, -rc,
+					    "config: linux.seccomp.syscalls[%zu]: rule for "
+					    "`%s`",
+					    i, name);
 	}
 	return 0;
 }
@@ -294,8 +301,8 @@ static int add_syscall(scmp_filter_ctx ctx, json_object *s, size_t i, uint32_t d
 	/* libseccomp refuses a rule that only repeats the default: check it,
 	 * add nothing. */
 	if (ret == 0)
-		ret = add_names(ctx, md_json_member(s, "names"), i, r.action != default_action ? &r : NULL,
-				err);
+		ret = add_names(ctx, md_json_member(s, "names"), i,
+				r.action != default_action ? &r : NULL, err);
 	free(r.conds);
 	return ret;
 }
@@ -314,7 +321,8 @@ static int add_syscalls(scmp_filter_ctx ctx, json_object *list, uint32_t default
 	 * half as slow again, for little at run time: since Linux 5.11 the
 	 * kernel skips the filter for the calls it always allows. */
 	for (size_t i = 0; i < n; i++)
-		if (add_syscall(ctx, json_object_array_get_idx(list, i), i, default_action, err) < 0)
+		if (add_syscall(ctx, json_object_array_get_idx(list, i), i, default_action, err) <
+		    0)
 			return -1;
 	return 0;
 }
@@ -335,15 +343,18 @@ static int add_arches(scmp_filter_ctx ctx, json_object *list, md_error *err)
 		size_t k = 0;
 		int rc;
 
-		while (k < ARRAY_SIZE(arches) && !(json_object_is_type(v, json_type_string) &&
-			strcmp(json_object_get_string(v), arches[k].name) == 0))
+		while (k < ARRAY_SIZE(arches) &&
+		       !(json_object_is_type(v, json_type_string) &&
+			 strcmp(json_object_get_string(v), arches[k].name) == 0))
 			k++;
 		if (k == ARRAY_SIZE(arches))
 			return bad(err, ".architectures[%zu]: unknown architecture %s", i, text(v));
 		rc = seccomp_arch_add(ctx, arches[k].token);
 		if (rc < 0 && rc != -EEXIST)
-			return md_error_set(err, -rc, "config: linux.seccomp.architectures[%zu]: "
-					    "cannot add %s to a filter for this host", i, arches[k].name);
+			return md_error_set(err, -rc,
+					    "config: linux.seccomp.architectures[%zu]: "
+					    "cannot add %s to a filter for this host",
+					    i, arches[k].name);
 	}
 	return 0;
 }
@@ -369,14 +380,17 @@ static int parse_flags(json_object *list, unsigned *out, md_error *err)
 		json_object *v = json_object_array_get_idx(list, i);
 		size_t k = 0;
 
-		while (k < ARRAY_SIZE(flags) && !(json_object_is_type(v, json_type_string) &&
-			strcmp(json_object_get_string(v), flags[k].name) == 0))
+		while (k < ARRAY_SIZE(flags) &&
+		       !(json_object_is_type(v, json_type_string) &&
+			 strcmp(json_object_get_string(v), flags[k].name) == 0))
 			k++;
 		if (k == ARRAY_SIZE(flags))
 			return bad(err, ".flags[%zu]: unknown flag %s", i, text(v));
 		if (!kernel_has_flag(flags[k].flag))
-			return md_error_set(err, EINVAL, "config: linux.seccomp.flags[%zu]: this "
-					    "kernel does not support %s", i, flags[k].name);
+			return md_error_set(err, EINVAL,
+					    "config: linux.seccomp.flags[%zu]: this "
+					    "kernel does not support %s",
+					    i, flags[k].name);
 		*out |= (unsigned)flags[k].load;
 	}
 	return 0;
@@ -403,9 +417,10 @@ static int export_bpf(scmp_filter_ctx ctx, struct rt_seccomp *f, md_error *err)
 	size = (size_t)end;
 	if (size == 0 || size % sizeof(struct sock_filter) ||
 	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return md_error_set(err, E2BIG, "seccomp: the filter has %zu instructions, the "
-				    "kernel takes at most %d", size / sizeof(struct sock_filter),
-				    BPF_MAXINSNS);
+		return md_error_set(err, E2BIG,
+				    "seccomp: the filter has %zu instructions, the "
+				    "kernel takes at most %d",
+				    size / sizeof(struct sock_filter), BPF_MAXINSNS);
 	f->insns = xmalloc0(size);
 	while (used < size) {
 		ssize_t r = pread(fd, (char *)f->insns + used, size - used, (off_t)used);
@@ -429,8 +444,7 @@ static int check_listener(json_object *config, md_error *err)
 	return 0;
 }
 
-static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f,
-		 md_error *err)
+static int build(json_object *config, scmp_filter_ctx *ctx, struct rt_seccomp *f, md_error *err)
 {
 	uint32_t def;
 	int rc;
@@ -502,8 +516,8 @@ static bool cache_dir_ok(const char *dir)
 
 	if (md_mkdir_p(dir, 0700, NULL) < 0)
 		return false;
-	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-	       st.st_uid == geteuid() && (st.st_mode & 077) == 0;
+	return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 077) == 0;
 }
 
 static bool cache_load(const char *dir, const char *key, struct rt_seccomp *f)
@@ -515,9 +529,8 @@ static bool cache_load(const char *dir, const char *key, struct rt_seccomp *f)
 	if (!cache_dir_ok(dir) || md_read_file(path, &data, &len, NULL) < 0 || len < sizeof(h))
 		return false;
 	memcpy(&h, data, sizeof(h));
-	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) || h.key_len != klen ||
-	    h.len == 0 || h.len > BPF_MAXINSNS ||
-	    len != sizeof(h) + klen + h.len * sizeof(struct sock_filter) ||
+	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) || h.key_len != klen || h.len == 0 ||
+	    h.len > BPF_MAXINSNS || len != sizeof(h) + klen + h.len * sizeof(struct sock_filter) ||
 	    memcmp(data + sizeof(h), key, klen))
 		return false;
 	f->insns = xmalloc0(h.len * sizeof(struct sock_filter));
@@ -543,8 +556,8 @@ static void cache_store(const char *dir, const char *key, const struct rt_seccom
 	(void)md_write_file_atomic(path, data, sizeof(h) + klen + plen, 0600, NULL);
 }
 
-int seccomp_compile_cached(json_object *config, const char *cache_dir,
-			   struct rt_seccomp **out, md_error *err)
+int seccomp_compile_cached(json_object *config, const char *cache_dir, struct rt_seccomp **out,
+			   md_error *err)
 {
 	cleanup_free char *key = NULL;
 	struct rt_seccomp *f;
@@ -593,9 +606,11 @@ int rt_seccomp_apply(const struct rt_seccomp *f, md_error *err)
 	if (r < 0 && errno == ENOSYS && f->flags == 0)
 		r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	if (r > 0) /* TSYNC: the id of a thread that could not take it */
-		return md_error_set(err, 0, "load seccomp filter: thread %ld has another filter", r);
+		return md_error_set(err, 0, "load seccomp filter: thread %ld has another filter",
+				    r);
 	if (r < 0 && errno == EACCES)
-		return md_error_set(err, errno, "load seccomp filter (it needs noNewPrivileges "
+		return md_error_set(err, errno,
+				    "load seccomp filter (it needs noNewPrivileges "
 				    "or CAP_SYS_ADMIN)");
 	if (r < 0)
 		return md_error_set(err, errno, "load seccomp filter");
@@ -618,12 +633,13 @@ void rt_seccomp_free(struct rt_seccomp *f)
 /* ---- what we support ---- */
 
 /* The names of a table above, as a JSON array. */
-#define NAMES(table) ({							\
-	json_object *a_ = json_object_new_array();			\
-	for (size_t i_ = 0; i_ < ARRAY_SIZE(table); i_++)		\
-		json_object_array_add(a_, json_object_new_string((table)[i_].name)); \
-	a_;								\
-})
+#define NAMES(table)                                                                               \
+	({                                                                                         \
+		json_object *a_ = json_object_new_array();                                         \
+		for (size_t i_ = 0; i_ < ARRAY_SIZE(table); i_++)                                  \
+			json_object_array_add(a_, json_object_new_string((table)[i_].name));       \
+		a_;                                                                                \
+	})
 
 json_object *rt_seccomp_features(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Seccomp (runtime-spec config-linux.md "Seccomp"), with libseccomp.
  *
  * The filter is compiled once, in the parent, before the clone:
@@ -42,8 +43,8 @@ int rt_seccomp_compile(json_object *config, struct rt_seccomp **out, md_error *e
 /* The same, keeping compiled programs in cache_dir (made 0700 if missing;
  * used only while it is the caller's own and private) and reusing them for
  * the same profile, libseccomp and kernel. NULL cache_dir: no cache. */
-int seccomp_compile_cached(json_object *config, const char *cache_dir,
-			   struct rt_seccomp **out, md_error *err);
+int seccomp_compile_cached(json_object *config, const char *cache_dir, struct rt_seccomp **out,
+			   md_error *err);
 
 /* Load the filter into the calling process (nothing for NULL). Needs
  * no_new_privs or CAP_SYS_ADMIN. */
@@ -84,7 +85,6 @@ json_object *rt_seccomp_default_profile(void);
  * caps (bit mask over CAP_*): *out is the linux.seccomp object, or NULL
  * when the profile has neither defaultAction nor syscalls (Docker then
  * runs the container unconfined). Errors read "seccomp profile: ...". */
-int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **out,
-			   md_error *err);
+int rt_seccomp_from_docker(json_object *profile, uint64_t caps, json_object **out, md_error *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/spec-default.h"
 #include "util/cleanup.h"
 
@@ -27,8 +28,8 @@ static json_object *mount_obj(const char *dest, const char *type, const char *sr
 
 static json_object *default_caps(void)
 {
-	static const char *const caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL",
-					    "CAP_NET_BIND_SERVICE", NULL };
+	static const char *const caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+					    NULL };
 	static const char *const sets[] = { "bounding", "effective", "permitted", NULL };
 	json_object *c = json_object_new_object();
 
@@ -41,8 +42,9 @@ static json_object *process_obj(void)
 {
 	static const char *const args[] = { "sh", NULL };
 	static const char *const env[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"TERM=xterm", NULL };
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm",
+		NULL
+	};
 	json_object *p = json_object_new_object(), *u = json_object_new_object(),
 		    *rl = json_object_new_object(), *rls = json_object_new_array();
 
@@ -65,12 +67,14 @@ static json_object *process_obj(void)
 
 json_object *spec_default_mounts(bool rootless)
 {
-	static const char *const dev[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
-	static const char *const pts[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666",
-					   "mode=0620", "gid=5", NULL };
-	static const char *const pts_rootless[] = { "nosuid", "noexec", "newinstance",
+	static const char *const dev[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
+					   NULL };
+	static const char *const pts[] = { "nosuid",    "noexec", "newinstance", "ptmxmode=0666",
+					   "mode=0620", "gid=5",  NULL };
+	static const char *const pts_rootless[] = { "nosuid",        "noexec",    "newinstance",
 						    "ptmxmode=0666", "mode=0620", NULL };
-	static const char *const shm[] = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL };
+	static const char *const shm[] = { "nosuid",    "noexec",      "nodev",
+					   "mode=1777", "size=65536k", NULL };
 	static const char *const mq[] = { "nosuid", "noexec", "nodev", NULL };
 	static const char *const sys[] = { "nosuid", "noexec", "nodev", "ro", NULL };
 	static const char *const sys_bind[] = { "rbind", "nosuid", "noexec", "nodev", "ro", NULL };
@@ -79,8 +83,8 @@ json_object *spec_default_mounts(bool rootless)
 
 	json_object_array_add(a, mount_obj("/proc", "proc", "proc", NULL));
 	json_object_array_add(a, mount_obj("/dev", "tmpfs", "tmpfs", dev));
-	json_object_array_add(a, mount_obj("/dev/pts", "devpts", "devpts",
-					   rootless ? pts_rootless : pts));
+	json_object_array_add(
+		a, mount_obj("/dev/pts", "devpts", "devpts", rootless ? pts_rootless : pts));
 	json_object_array_add(a, mount_obj("/dev/shm", "tmpfs", "shm", shm));
 	json_object_array_add(a, mount_obj("/dev/mqueue", "mqueue", "mqueue", mq));
 	if (rootless) {
@@ -94,8 +98,11 @@ json_object *spec_default_mounts(bool rootless)
 
 static json_object *namespaces_array(bool rootless)
 {
-	static const char *const root_ns[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
-	static const char *const user_ns[] = { "pid", "ipc", "uts", "mount", "cgroup", "user", NULL };
+	static const char *const root_ns[] = { "pid",   "network", "ipc", "uts",
+					       "mount", "cgroup",  NULL };
+	static const char *const user_ns[] = {
+		"pid", "ipc", "uts", "mount", "cgroup", "user", NULL
+	};
 	json_object *a = json_object_new_array();
 
 	for (const char *const *n = rootless ? user_ns : root_ns; *n; n++) {
@@ -119,18 +126,26 @@ static json_object *id_map(unsigned host_id)
 
 json_object *spec_default_masked_paths(void)
 {
-	static const char *const masked[] = {
-		"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-		"/proc/sched_debug", "/sys/firmware", "/proc/scsi", NULL };
+	static const char *const masked[] = { "/proc/acpi",
+					      "/proc/asound",
+					      "/proc/kcore",
+					      "/proc/keys",
+					      "/proc/latency_stats",
+					      "/proc/timer_list",
+					      "/proc/timer_stats",
+					      "/proc/sched_debug",
+					      "/sys/firmware",
+					      "/proc/scsi",
+					      NULL };
 
 	return strings(masked);
 }
 
 json_object *spec_default_readonly_paths(void)
 {
-	static const char *const readonly[] = {
-		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL };
+	static const char *const readonly[] = { "/proc/bus",           "/proc/fs",
+						"/proc/irq",           "/proc/sys",
+						"/proc/sysrq-trigger", NULL };
 
 	return strings(readonly);
 }

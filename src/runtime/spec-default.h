@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The starter config.json that `mydocker-runtime spec` writes: the usual
  * OCI default (busybox-friendly `sh`, read-only root at "rootfs", the
  * standard mounts, masked and read-only paths, a deny-all device rule). */

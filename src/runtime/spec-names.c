@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Name -> number tables for the OCI config and the CLIs: namespaces,
  * rlimits, capabilities and signals. Lookups other than namespaces are
  * case-insensitive and take the name with or without its prefix ("CAP_",
@@ -23,53 +24,85 @@ struct name_num {
 };
 
 static const struct name_num namespaces[] = {
-	{ "pid", CLONE_NEWPID },     { "network", CLONE_NEWNET },
-	{ "mount", CLONE_NEWNS },    { "ipc", CLONE_NEWIPC },
-	{ "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
+	{ "pid", CLONE_NEWPID },       { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
+	{ "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
 	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
-#define RL(n) { #n, RLIMIT_##n }
+#define RL(n)                                                                                      \
+	{                                                                                          \
+#n, RLIMIT_##n                                                                     \
+	}
 static const struct name_num rlimits[] = {
-	RL(AS),     RL(CORE),   RL(CPU),     RL(DATA),     RL(FSIZE),
-	RL(LOCKS),  RL(MEMLOCK), RL(MSGQUEUE), RL(NICE),   RL(NOFILE),
-	RL(NPROC),  RL(RSS),    RL(RTPRIO),  RL(RTTIME),   RL(SIGPENDING),
-	RL(STACK),
+	RL(AS),      RL(CORE),     RL(CPU),        RL(DATA),   RL(FSIZE), RL(LOCKS),
+	RL(MEMLOCK), RL(MSGQUEUE), RL(NICE),       RL(NOFILE), RL(NPROC), RL(RSS),
+	RL(RTPRIO),  RL(RTTIME),   RL(SIGPENDING), RL(STACK),
 };
 #undef RL
 
-#define CAP(n) { #n, CAP_##n }
+#define CAP(n)                                                                                     \
+	{                                                                                          \
+#n, CAP_##n                                                                        \
+	}
 static const struct name_num caps[] = {
-	CAP(CHOWN),           CAP(DAC_OVERRIDE),   CAP(DAC_READ_SEARCH),
-	CAP(FOWNER),          CAP(FSETID),         CAP(KILL),
-	CAP(SETGID),          CAP(SETUID),         CAP(SETPCAP),
-	CAP(LINUX_IMMUTABLE), CAP(NET_BIND_SERVICE), CAP(NET_BROADCAST),
-	CAP(NET_ADMIN),       CAP(NET_RAW),        CAP(IPC_LOCK),
-	CAP(IPC_OWNER),       CAP(SYS_MODULE),     CAP(SYS_RAWIO),
-	CAP(SYS_CHROOT),      CAP(SYS_PTRACE),     CAP(SYS_PACCT),
-	CAP(SYS_ADMIN),       CAP(SYS_BOOT),       CAP(SYS_NICE),
-	CAP(SYS_RESOURCE),    CAP(SYS_TIME),       CAP(SYS_TTY_CONFIG),
-	CAP(MKNOD),           CAP(LEASE),          CAP(AUDIT_WRITE),
-	CAP(AUDIT_CONTROL),   CAP(SETFCAP),        CAP(MAC_OVERRIDE),
-	CAP(MAC_ADMIN),       CAP(SYSLOG),         CAP(WAKE_ALARM),
-	CAP(BLOCK_SUSPEND),   CAP(AUDIT_READ),     CAP(PERFMON),
-	CAP(BPF),             CAP(CHECKPOINT_RESTORE),
+	CAP(CHOWN),
+	CAP(DAC_OVERRIDE),
+	CAP(DAC_READ_SEARCH),
+	CAP(FOWNER),
+	CAP(FSETID),
+	CAP(KILL),
+	CAP(SETGID),
+	CAP(SETUID),
+	CAP(SETPCAP),
+	CAP(LINUX_IMMUTABLE),
+	CAP(NET_BIND_SERVICE),
+	CAP(NET_BROADCAST),
+	CAP(NET_ADMIN),
+	CAP(NET_RAW),
+	CAP(IPC_LOCK),
+	CAP(IPC_OWNER),
+	CAP(SYS_MODULE),
+	CAP(SYS_RAWIO),
+	CAP(SYS_CHROOT),
+	CAP(SYS_PTRACE),
+	CAP(SYS_PACCT),
+	CAP(SYS_ADMIN),
+	CAP(SYS_BOOT),
+	CAP(SYS_NICE),
+	CAP(SYS_RESOURCE),
+	CAP(SYS_TIME),
+	CAP(SYS_TTY_CONFIG),
+	CAP(MKNOD),
+	CAP(LEASE),
+	CAP(AUDIT_WRITE),
+	CAP(AUDIT_CONTROL),
+	CAP(SETFCAP),
+	CAP(MAC_OVERRIDE),
+	CAP(MAC_ADMIN),
+	CAP(SYSLOG),
+	CAP(WAKE_ALARM),
+	CAP(BLOCK_SUSPEND),
+	CAP(AUDIT_READ),
+	CAP(PERFMON),
+	CAP(BPF),
+	CAP(CHECKPOINT_RESTORE),
 };
 #undef CAP
 
-#define SIG(n) { #n, SIG##n }
+#define SIG(n)                                                                                     \
+	{                                                                                          \
+#n, SIG##n                                                                         \
+	}
 static const struct name_num signals[] = {
-	SIG(ABRT), SIG(ALRM), SIG(BUS),  SIG(CHLD),   SIG(CLD),    SIG(CONT),
-	SIG(FPE),  SIG(HUP),  SIG(ILL),  SIG(INT),    SIG(IO),     SIG(IOT),
-	SIG(KILL), SIG(PIPE), SIG(POLL), SIG(PROF),   SIG(PWR),    SIG(QUIT),
-	SIG(SEGV), SIG(STKFLT), SIG(STOP), SIG(SYS),  SIG(TERM),   SIG(TRAP),
-	SIG(TSTP), SIG(TTIN), SIG(TTOU), SIG(URG),    SIG(USR1),   SIG(USR2),
-	SIG(VTALRM), SIG(WINCH), SIG(XCPU), SIG(XFSZ),
+	SIG(ABRT), SIG(ALRM), SIG(BUS),    SIG(CHLD),  SIG(CLD),  SIG(CONT),   SIG(FPE),
+	SIG(HUP),  SIG(ILL),  SIG(INT),    SIG(IO),    SIG(IOT),  SIG(KILL),   SIG(PIPE),
+	SIG(POLL), SIG(PROF), SIG(PWR),    SIG(QUIT),  SIG(SEGV), SIG(STKFLT), SIG(STOP),
+	SIG(SYS),  SIG(TERM), SIG(TRAP),   SIG(TSTP),  SIG(TTIN), SIG(TTOU),   SIG(URG),
+	SIG(USR1), SIG(USR2), SIG(VTALRM), SIG(WINCH), SIG(XCPU), SIG(XFSZ),
 };
 #undef SIG
 
-_Static_assert(ARRAY_SIZE(caps) == CAP_CHECKPOINT_RESTORE + 1,
-	       "capability table has a gap");
+_Static_assert(ARRAY_SIZE(caps) == CAP_CHECKPOINT_RESTORE + 1, "capability table has a gap");
 
 /* name without prefix, matched case-insensitively ("cap_chown" -> "chown") */
 static const char *skip_prefix(const char *name, const char *prefix)
@@ -98,8 +131,7 @@ int spec_namespace_type(const char *name)
 
 int spec_rlimit_resource(const char *name)
 {
-	return lookup(rlimits, ARRAY_SIZE(rlimits),
-		      skip_prefix(name, "RLIMIT_"));
+	return lookup(rlimits, ARRAY_SIZE(rlimits), skip_prefix(name, "RLIMIT_"));
 }
 
 int spec_cap_number(const char *name)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.json -> struct spec (OCI runtime-spec v1.2: config.md and
  * config-linux.md).
  *
@@ -86,7 +87,7 @@ static int prefix(md_error *err, const struct where *w)
 static const char *json_text(json_object *v)
 {
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* ---- typed getters ---- */
@@ -94,13 +95,20 @@ static const char *json_text(json_object *v)
 static const char *type_phrase(json_type t)
 {
 	switch (t) {
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
-	case json_type_boolean: return "a boolean";
-	case json_type_int: return "an integer";
-	case json_type_double: return "a floating-point number";
-	case json_type_null: return "null";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_int:
+		return "an integer";
+	case json_type_double:
+		return "a floating-point number";
+	case json_type_null:
+		return "null";
 	}
 	return "an unknown type";
 }
@@ -114,8 +122,7 @@ static int want(json_object *v, json_type t, const struct where *w, md_error *er
 }
 
 /* The string in v, borrowed from v. */
-static int string_of(json_object *v, const struct where *w, const char **out,
-		     md_error *err)
+static int string_of(json_object *v, const struct where *w, const char **out, md_error *err)
 {
 	if (want(v, json_type_string, w, err) < 0)
 		return -1;
@@ -156,8 +163,8 @@ static int get_bool(json_object *v, const struct where *w, bool *out, md_error *
 
 /* An integer in [min, max]. json-c keeps integers above INT64_MAX as
  * uint64, which json_object_get_int64 clamps to INT64_MAX. */
-static int get_int(json_object *v, const struct where *w, int64_t min, int64_t max,
-		   int64_t *out, md_error *err)
+static int get_int(json_object *v, const struct where *w, int64_t min, int64_t max, int64_t *out,
+		   md_error *err)
 {
 	int64_t n;
 	bool huge;
@@ -167,8 +174,8 @@ static int get_int(json_object *v, const struct where *w, int64_t min, int64_t m
 	n = json_object_get_int64(v);
 	huge = n == INT64_MAX && json_object_get_uint64(v) > INT64_MAX;
 	if (huge || n < min || n > max)
-		return bad(err, w, "%s is out of range [%" PRId64 ", %" PRId64 "]",
-			   json_text(v), min, max);
+		return bad(err, w, "%s is out of range [%" PRId64 ", %" PRId64 "]", json_text(v),
+			   min, max);
 	*out = n;
 	return 0;
 }
@@ -183,8 +190,7 @@ static int get_u64(json_object *v, const struct where *w, uint64_t *out, md_erro
 	return 0;
 }
 
-static int get_strv(json_object *v, const struct where *w, bool paths, char ***out,
-		    md_error *err)
+static int get_strv(json_object *v, const struct where *w, bool paths, char ***out, md_error *err)
 {
 	size_t n;
 
@@ -205,8 +211,7 @@ static int get_strv(json_object *v, const struct where *w, bool paths, char ***o
 
 /* obj[key], a required name that fn maps to a number ("pid" -> CLONE_NEWPID). */
 static int lookup_name(json_object *obj, const char *key, const struct where *w,
-		       int (*fn)(const char *), const char *what, int *out,
-		       md_error *err)
+		       int (*fn)(const char *), const char *what, int *out, md_error *err)
 {
 	json_object *v = md_json_member(obj, key);
 	const char *s;
@@ -247,26 +252,36 @@ struct field {
 	int64_t min, max;
 };
 
-#define FIELD(k, kd, o, ...) { .key = (k), .kind = (kd), .off = (o), __VA_ARGS__ }
+#define FIELD(k, kd, o, ...)                                                                       \
+	{                                                                                          \
+		.key = (k), .kind = (kd), .off = (o), __VA_ARGS__                                  \
+	}
 #define REQ .required = true
 #define ANY .min = INT64_MIN, .max = INT64_MAX
 #define NONNEG .min = 0, .max = INT64_MAX
 #define U32 .min = 0, .max = UINT32_MAX
 #define U16 .min = 0, .max = UINT16_MAX
 
-static int parse_field(json_object *v, const struct where *w, const struct field *f,
-		       void *dst, md_error *err)
+static int parse_field(json_object *v, const struct where *w, const struct field *f, void *dst,
+		       md_error *err)
 {
 	int64_t n;
 
 	switch (f->kind) {
-	case K_STR: return get_string(v, w, dst, err);
-	case K_PATH: return get_path(v, w, dst, err);
-	case K_STRV: return get_strv(v, w, false, dst, err);
-	case K_PATHV: return get_strv(v, w, true, dst, err);
-	case K_BOOL: return get_bool(v, w, dst, err);
-	case K_U64: return get_u64(v, w, dst, err);
-	default: break;
+	case K_STR:
+		return get_string(v, w, dst, err);
+	case K_PATH:
+		return get_path(v, w, dst, err);
+	case K_STRV:
+		return get_strv(v, w, false, dst, err);
+	case K_PATHV:
+		return get_strv(v, w, true, dst, err);
+	case K_BOOL:
+		return get_bool(v, w, dst, err);
+	case K_U64:
+		return get_u64(v, w, dst, err);
+	default:
+		break;
 	}
 	if (get_int(v, w, f->min, f->max, &n, err) < 0)
 		return -1;
@@ -282,8 +297,8 @@ static int parse_field(json_object *v, const struct where *w, const struct field
 }
 
 /* Read the members of obj that the table names into the struct at base. */
-static int parse_fields(json_object *obj, const struct where *w, const struct field *f,
-			size_t n, void *base, md_error *err)
+static int parse_fields(json_object *obj, const struct where *w, const struct field *f, size_t n,
+			void *base, md_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = md_json_member(obj, f[i].key);
@@ -296,7 +311,7 @@ static int parse_fields(json_object *obj, const struct where *w, const struct fi
 	return 0;
 }
 
-#define PARSE_FIELDS(obj, w, table, base, err) \
+#define PARSE_FIELDS(obj, w, table, base, err)                                                     \
 	parse_fields((obj), (w), (table), ARRAY_SIZE(table), (base), (err))
 
 /* The same for the optional sub-object obj[key]; offsets stay relative to
@@ -313,7 +328,7 @@ static int parse_sub_fields(json_object *obj, const char *key, const struct wher
 	return parse_fields(sub, AT(w, key), f, n, base, err);
 }
 
-#define PARSE_SUB_FIELDS(obj, key, w, table, base, err) \
+#define PARSE_SUB_FIELDS(obj, key, w, table, base, err)                                            \
 	parse_sub_fields((obj), (key), (w), (table), ARRAY_SIZE(table), (base), (err))
 
 /* ---- arrays and maps ---- */
@@ -322,8 +337,8 @@ typedef int (*elem_fn)(json_object *v, const struct where *w, void *elem, md_err
 
 /* obj[key] as a C array of structs of the given size, each read by fn. The
  * zeroed array is handed out before its elements are read (see the top). */
-static int parse_array(json_object *obj, const char *key, const struct where *w,
-		       size_t size, elem_fn fn, void **arr, size_t *n, md_error *err)
+static int parse_array(json_object *obj, const char *key, const struct where *w, size_t size,
+		       elem_fn fn, void **arr, size_t *n, md_error *err)
 {
 	json_object *a = md_json_member(obj, key);
 	const struct where *aw = AT(w, key);
@@ -337,35 +352,34 @@ static int parse_array(json_object *obj, const char *key, const struct where *w,
 	*arr = xmalloc0(len * size);
 	*n = len;
 	for (size_t i = 0; i < len; i++)
-		if (fn(json_object_array_get_idx(a, i), ELEM(aw, i), (char *)*arr + i * size, err) < 0)
+		if (fn(json_object_array_get_idx(a, i), ELEM(aw, i), (char *)*arr + i * size, err) <
+		    0)
 			return -1;
 	return 0;
 }
 
-#define PARSE_ARRAY(obj, key, w, arr, n, fn, err)                              \
-	({                                                                     \
-		void *_arr = NULL;                                             \
-		int _r = parse_array((obj), (key), (w), sizeof(*(arr)), (fn), \
-				     &_arr, &(n), (err));                      \
-		if (_arr)                                                      \
-			(arr) = _arr;                                          \
-		_r;                                                            \
+#define PARSE_ARRAY(obj, key, w, arr, n, fn, err)                                                  \
+	({                                                                                         \
+		void *_arr = NULL;                                                                 \
+		int _r = parse_array((obj), (key), (w), sizeof(*(arr)), (fn), &_arr, &(n), (err)); \
+		if (_arr)                                                                          \
+			(arr) = _arr;                                                              \
+		_r;                                                                                \
 	})
 
 /* An element parser that is only a field table. */
-#define TABLE_ELEM(name, table)                                                  \
-	static int name(json_object *v, const struct where *w, void *elem,       \
-			md_error *err)                                           \
-	{                                                                        \
-		if (want(v, json_type_object, w, err) < 0)                       \
-			return -1;                                               \
-		return PARSE_FIELDS(v, w, table, elem, err);                     \
+#define TABLE_ELEM(name, table)                                                                    \
+	static int name(json_object *v, const struct where *w, void *elem, md_error *err)          \
+	{                                                                                          \
+		if (want(v, json_type_object, w, err) < 0)                                         \
+			return -1;                                                                 \
+		return PARSE_FIELDS(v, w, table, elem, err);                                       \
 	}
 
 /* obj[key], an object of strings, into an array of {char *key, *value}
  * (annotations, sysctl, unified): key at offset 0, value at value_off. */
-static int parse_map(json_object *obj, const char *key, const struct where *w,
-		     size_t size, size_t value_off, void **arr, size_t *n, md_error *err)
+static int parse_map(json_object *obj, const char *key, const struct where *w, size_t size,
+		     size_t value_off, void **arr, size_t *n, md_error *err)
 {
 	json_object *m = md_json_member(obj, key);
 	const struct where *mw = AT(w, key);
@@ -376,7 +390,8 @@ static int parse_map(json_object *obj, const char *key, const struct where *w,
 	if (want(m, json_type_object, mw, err) < 0)
 		return -1;
 	*arr = xmalloc0((size_t)json_object_object_length(m) * size);
-	json_object_object_foreach(m, k, v) {
+	json_object_object_foreach(m, k, v)
+	{
 		char *pair = (char *)*arr + i * size;
 
 		*n = ++i;
@@ -387,27 +402,26 @@ static int parse_map(json_object *obj, const char *key, const struct where *w,
 	return 0;
 }
 
-#define PARSE_MAP(obj, name, w, arr, n, err)                                   \
-	({                                                                     \
-		void *_arr = NULL;                                             \
-		int _r;                                                        \
-		_Static_assert(offsetof(__typeof__(*(arr)), key) == 0,        \
-			       "map entries start with their key");            \
-		_r = parse_map((obj), (name), (w), sizeof(*(arr)),             \
-			       offsetof(__typeof__(*(arr)), value), &_arr,     \
-			       &(n), (err));                                   \
-		if (_arr)                                                      \
-			(arr) = _arr;                                          \
-		_r;                                                            \
+#define PARSE_MAP(obj, name, w, arr, n, err)                                                       \
+	({                                                                                         \
+		void *_arr = NULL;                                                                 \
+		int _r;                                                                            \
+		_Static_assert(offsetof(__typeof__(*(arr)), key) == 0,                             \
+			       "map entries start with their key");                                \
+		_r = parse_map((obj), (name), (w), sizeof(*(arr)),                                 \
+			       offsetof(__typeof__(*(arr)), value), &_arr, &(n), (err));           \
+		if (_arr)                                                                          \
+			(arr) = _arr;                                                              \
+		_r;                                                                                \
 	})
 
-#define FREE_MAP(arr, n)                                   \
-	do {                                               \
-		for (size_t _i = 0; _i < (n); _i++) {      \
-			free((arr)[_i].key);               \
-			free((arr)[_i].value);             \
-		}                                          \
-		free(arr);                                 \
+#define FREE_MAP(arr, n)                                                                           \
+	do {                                                                                       \
+		for (size_t _i = 0; _i < (n); _i++) {                                              \
+			free((arr)[_i].key);                                                       \
+			free((arr)[_i].value);                                                     \
+		}                                                                                  \
+		free(arr);                                                                         \
 	} while (0)
 
 /* ---- process ---- */
@@ -485,16 +499,15 @@ static int parse_user(json_object *proc, const struct where *w, struct spec_proc
 		return 0;
 	if (want(u, json_type_object, uw, err) < 0 ||
 	    PARSE_FIELDS(u, uw, user_fields, p, err) < 0 ||
-	    PARSE_ARRAY(u, "additionalGids", uw, p->user.additional_gids,
-			p->user.n_additional_gids, parse_gid, err) < 0)
+	    PARSE_ARRAY(u, "additionalGids", uw, p->user.additional_gids, p->user.n_additional_gids,
+			parse_gid, err) < 0)
 		return -1;
 	return 0;
 }
 
 /* One capability set, a list of names, as a bit mask. Unknown names are an
  * error (runc only warns): a typo would otherwise drop a capability. */
-static int parse_cap_list(json_object *list, const struct where *w, uint64_t *mask,
-			  md_error *err)
+static int parse_cap_list(json_object *list, const struct where *w, uint64_t *mask, md_error *err)
 {
 	if (want(list, json_type_array, w, err) < 0)
 		return -1;
@@ -569,8 +582,7 @@ static int parse_process(json_object *v, const struct where *w, struct spec_proc
 	    PARSE_FIELDS(v, w, process_fields, p, err) < 0 ||
 	    check_env(p->env, AT(w, "env"), err) < 0 ||
 	    PARSE_SUB_FIELDS(v, "consoleSize", w, console_fields, p, err) < 0 ||
-	    parse_user(v, w, p, err) < 0 ||
-	    parse_caps(v, w, &p->caps, err) < 0 ||
+	    parse_user(v, w, p, err) < 0 || parse_caps(v, w, &p->caps, err) < 0 ||
 	    PARSE_ARRAY(v, "rlimits", w, p->rlimits, p->n_rlimits, parse_rlimit, err) < 0 ||
 	    check_duplicate_rlimits(p, AT(w, "rlimits"), err) < 0)
 		return -1;
@@ -589,36 +601,59 @@ struct mount_opt {
 
 /* runc's table (libcontainer/specconv), so that options mean the same. */
 static const struct mount_opt mount_flags[] = {
-	{ "acl", false, MS_POSIXACL },        { "noacl", true, MS_POSIXACL },
-	{ "async", true, MS_SYNCHRONOUS },    { "sync", false, MS_SYNCHRONOUS },
-	{ "atime", true, MS_NOATIME },        { "noatime", false, MS_NOATIME },
-	{ "bind", false, MS_BIND },           { "rbind", false, MS_BIND | MS_REC },
+	{ "acl", false, MS_POSIXACL },
+	{ "noacl", true, MS_POSIXACL },
+	{ "async", true, MS_SYNCHRONOUS },
+	{ "sync", false, MS_SYNCHRONOUS },
+	{ "atime", true, MS_NOATIME },
+	{ "noatime", false, MS_NOATIME },
+	{ "bind", false, MS_BIND },
+	{ "rbind", false, MS_BIND | MS_REC },
 	{ "defaults", false, 0 },
-	{ "dev", true, MS_NODEV },            { "nodev", false, MS_NODEV },
-	{ "diratime", true, MS_NODIRATIME },  { "nodiratime", false, MS_NODIRATIME },
+	{ "dev", true, MS_NODEV },
+	{ "nodev", false, MS_NODEV },
+	{ "diratime", true, MS_NODIRATIME },
+	{ "nodiratime", false, MS_NODIRATIME },
 	{ "dirsync", false, MS_DIRSYNC },
-	{ "exec", true, MS_NOEXEC },          { "noexec", false, MS_NOEXEC },
-	{ "iversion", false, MS_I_VERSION },  { "noiversion", true, MS_I_VERSION },
-	{ "lazytime", false, MS_LAZYTIME },   { "nolazytime", true, MS_LAZYTIME },
-	{ "loud", true, MS_SILENT },          { "silent", false, MS_SILENT },
-	{ "mand", false, MS_MANDLOCK },       { "nomand", true, MS_MANDLOCK },
-	{ "relatime", false, MS_RELATIME },   { "norelatime", true, MS_RELATIME },
+	{ "exec", true, MS_NOEXEC },
+	{ "noexec", false, MS_NOEXEC },
+	{ "iversion", false, MS_I_VERSION },
+	{ "noiversion", true, MS_I_VERSION },
+	{ "lazytime", false, MS_LAZYTIME },
+	{ "nolazytime", true, MS_LAZYTIME },
+	{ "loud", true, MS_SILENT },
+	{ "silent", false, MS_SILENT },
+	{ "mand", false, MS_MANDLOCK },
+	{ "nomand", true, MS_MANDLOCK },
+	{ "relatime", false, MS_RELATIME },
+	{ "norelatime", true, MS_RELATIME },
 	{ "remount", false, MS_REMOUNT },
-	{ "ro", false, MS_RDONLY },           { "rw", true, MS_RDONLY },
-	{ "strictatime", false, MS_STRICTATIME }, { "nostrictatime", true, MS_STRICTATIME },
-	{ "suid", true, MS_NOSUID },          { "nosuid", false, MS_NOSUID },
-	{ "symfollow", true, MS_NOSYMFOLLOW }, { "nosymfollow", false, MS_NOSYMFOLLOW },
+	{ "ro", false, MS_RDONLY },
+	{ "rw", true, MS_RDONLY },
+	{ "strictatime", false, MS_STRICTATIME },
+	{ "nostrictatime", true, MS_STRICTATIME },
+	{ "suid", true, MS_NOSUID },
+	{ "nosuid", false, MS_NOSUID },
+	{ "symfollow", true, MS_NOSYMFOLLOW },
+	{ "nosymfollow", false, MS_NOSYMFOLLOW },
 };
 
 /* Recursive mount attributes (runc's recAttrFlags), for mount_setattr. */
 static const struct mount_opt mount_rec_attrs[] = {
-	{ "rro", false, MOUNT_ATTR_RDONLY },         { "rrw", true, MOUNT_ATTR_RDONLY },
-	{ "rnosuid", false, MOUNT_ATTR_NOSUID },     { "rsuid", true, MOUNT_ATTR_NOSUID },
-	{ "rnodev", false, MOUNT_ATTR_NODEV },       { "rdev", true, MOUNT_ATTR_NODEV },
-	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },     { "rexec", true, MOUNT_ATTR_NOEXEC },
-	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME }, { "rdiratime", true, MOUNT_ATTR_NODIRATIME },
-	{ "rrelatime", false, MOUNT_ATTR_RELATIME }, { "rnorelatime", true, MOUNT_ATTR_RELATIME },
-	{ "rnoatime", false, MOUNT_ATTR_NOATIME },   { "ratime", true, MOUNT_ATTR_NOATIME },
+	{ "rro", false, MOUNT_ATTR_RDONLY },
+	{ "rrw", true, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", false, MOUNT_ATTR_NOSUID },
+	{ "rsuid", true, MOUNT_ATTR_NOSUID },
+	{ "rnodev", false, MOUNT_ATTR_NODEV },
+	{ "rdev", true, MOUNT_ATTR_NODEV },
+	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },
+	{ "rexec", true, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
+	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
+	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
+	{ "rnorelatime", true, MOUNT_ATTR_RELATIME },
+	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
+	{ "ratime", true, MOUNT_ATTR_NOATIME },
 	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
 	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
 	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW },
@@ -650,8 +685,7 @@ static unsigned long propagation_flags(const char *name)
 	return 0;
 }
 
-static const struct mount_opt *find_mount_opt(const struct mount_opt *t, size_t n,
-					      const char *name)
+static const struct mount_opt *find_mount_opt(const struct mount_opt *t, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(t[i].name, name) == 0)
@@ -660,15 +694,15 @@ static const struct mount_opt *find_mount_opt(const struct mount_opt *t, size_t 
 }
 
 /* Set v in set and drop it from clr, or the other way round. */
-#define SET_OR_CLEAR(set, clr, clear, v)           \
-	do {                                       \
-		if (clear) {                       \
-			(set) &= ~(v);             \
-			(clr) |= (v);              \
-		} else {                           \
-			(set) |= (v);              \
-			(clr) &= ~(v);             \
-		}                                  \
+#define SET_OR_CLEAR(set, clr, clear, v)                                                           \
+	do {                                                                                       \
+		if (clear) {                                                                       \
+			(set) &= ~(v);                                                             \
+			(clr) |= (v);                                                              \
+		} else {                                                                           \
+			(set) |= (v);                                                              \
+			(clr) &= ~(v);                                                             \
+		}                                                                                  \
 	} while (0)
 
 /* Apply one option that is not data; false when it is data. */
@@ -766,7 +800,8 @@ static int parse_mount(json_object *v, const struct where *w, void *elem, md_err
 
 	if (want(v, json_type_object, w, err) < 0 || PARSE_FIELDS(v, w, mount_fields, m, err) < 0)
 		return -1;
-	if (has_entries(md_json_member(v, "uidMappings")) || has_entries(md_json_member(v, "gidMappings")))
+	if (has_entries(md_json_member(v, "uidMappings")) ||
+	    has_entries(md_json_member(v, "gidMappings")))
 		return bad(err, w, "idmapped mounts (uidMappings, gidMappings) are not supported");
 	if (spec_mount_parse_options(m, err) < 0)
 		return prefix(err, AT(w, "options"));
@@ -808,15 +843,13 @@ static int parse_hook(json_object *v, const struct where *w, void *elem, md_erro
 {
 	struct spec_hook *h = elem;
 
-	if (want(v, json_type_object, w, err) < 0 ||
-	    PARSE_FIELDS(v, w, hook_fields, h, err) < 0 ||
+	if (want(v, json_type_object, w, err) < 0 || PARSE_FIELDS(v, w, hook_fields, h, err) < 0 ||
 	    check_env(h->env, AT(w, "env"), err) < 0)
 		return -1;
 	return 0;
 }
 
-static int parse_hooks(json_object *obj, const struct where *w, struct spec_hooks *h,
-		       md_error *err)
+static int parse_hooks(json_object *obj, const struct where *w, struct spec_hooks *h, md_error *err)
 {
 	json_object *hooks = md_json_member(obj, "hooks");
 	const struct where *hw = AT(w, "hooks");
@@ -828,8 +861,8 @@ static int parse_hooks(json_object *obj, const struct where *w, struct spec_hook
 	for (size_t i = 0; i < ARRAY_SIZE(hook_lists); i++) {
 		void *list = NULL;
 		int r = parse_array(hooks, hook_lists[i].key, hw, sizeof(struct spec_hook),
-				    parse_hook, &list,
-				    (size_t *)((char *)h + hook_lists[i].n), err);
+				    parse_hook, &list, (size_t *)((char *)h + hook_lists[i].n),
+				    err);
 
 		*(struct spec_hook **)((char *)h + hook_lists[i].list) = list;
 		if (r < 0)
@@ -968,14 +1001,14 @@ static int parse_block_io(json_object *res, const struct where *w, struct spec_r
 		return 0;
 	if (want(b, json_type_object, bw, err) < 0 ||
 	    PARSE_FIELDS(b, bw, blkio_fields, r, err) < 0 ||
-	    PARSE_ARRAY(b, "weightDevice", bw, r->blkio_weight_devices,
-			r->n_blkio_weight_devices, parse_blkio_weight_device, err) < 0 ||
-	    PARSE_ARRAY(b, "throttleReadBpsDevice", bw, r->blkio_read_bps,
-			r->n_blkio_read_bps, parse_blkio_throttle, err) < 0 ||
-	    PARSE_ARRAY(b, "throttleWriteBpsDevice", bw, r->blkio_write_bps,
-			r->n_blkio_write_bps, parse_blkio_throttle, err) < 0 ||
-	    PARSE_ARRAY(b, "throttleReadIOPSDevice", bw, r->blkio_read_iops,
-			r->n_blkio_read_iops, parse_blkio_throttle, err) < 0 ||
+	    PARSE_ARRAY(b, "weightDevice", bw, r->blkio_weight_devices, r->n_blkio_weight_devices,
+			parse_blkio_weight_device, err) < 0 ||
+	    PARSE_ARRAY(b, "throttleReadBpsDevice", bw, r->blkio_read_bps, r->n_blkio_read_bps,
+			parse_blkio_throttle, err) < 0 ||
+	    PARSE_ARRAY(b, "throttleWriteBpsDevice", bw, r->blkio_write_bps, r->n_blkio_write_bps,
+			parse_blkio_throttle, err) < 0 ||
+	    PARSE_ARRAY(b, "throttleReadIOPSDevice", bw, r->blkio_read_iops, r->n_blkio_read_iops,
+			parse_blkio_throttle, err) < 0 ||
 	    PARSE_ARRAY(b, "throttleWriteIOPSDevice", bw, r->blkio_write_iops,
 			r->n_blkio_write_iops, parse_blkio_throttle, err) < 0)
 		return -1;
@@ -983,8 +1016,7 @@ static int parse_block_io(json_object *res, const struct where *w, struct spec_r
 }
 
 /* "a", "c" or "b"; absent or "" means all ('a'). */
-static int parse_device_type(json_object *rule, const struct where *w, char *out,
-			     md_error *err)
+static int parse_device_type(json_object *rule, const struct where *w, char *out, md_error *err)
 {
 	json_object *v = md_json_member(rule, "type");
 	const char *s;
@@ -1002,8 +1034,7 @@ static int parse_device_type(json_object *rule, const struct where *w, char *out
 }
 
 /* Letters from "rwm", each once; absent or "" means all ("rwm"). */
-static int parse_device_access(json_object *rule, const struct where *w, char out[4],
-			       md_error *err)
+static int parse_device_access(json_object *rule, const struct where *w, char out[4], md_error *err)
 {
 	json_object *v = md_json_member(rule, "access");
 	char seen[4] = "";
@@ -1016,8 +1047,8 @@ static int parse_device_access(json_object *rule, const struct where *w, char ou
 		return -1;
 	for (const char *c = s; *c; c++) {
 		if (!strchr("rwm", *c))
-			return bad(err, AT(w, "access"),
-				   "expected letters from \"rwm\", got %s", json_text(v));
+			return bad(err, AT(w, "access"), "expected letters from \"rwm\", got %s",
+				   json_text(v));
 		if (!memchr(seen, *c, n))
 			seen[n++] = *c;
 	}
@@ -1054,8 +1085,7 @@ static bool ifname_ok(const char *s)
 	       !s[strcspn(s, "/: \t\n\v\f\r")];
 }
 
-static int parse_net_priority(json_object *v, const struct where *w, void *elem,
-			      md_error *err)
+static int parse_net_priority(json_object *v, const struct where *w, void *elem, md_error *err)
 {
 	struct spec_net_priority *p = elem;
 
@@ -1102,8 +1132,8 @@ static int parse_resources(json_object *lx, const struct where *lw, struct spec_
 	    PARSE_SUB_FIELDS(res, "cpu", w, cpu_fields, r, err) < 0 ||
 	    PARSE_SUB_FIELDS(res, "pids", w, pids_fields, r, err) < 0 ||
 	    parse_block_io(res, w, r, err) < 0 ||
-	    PARSE_ARRAY(res, "hugepageLimits", w, r->hugepages, r->n_hugepages,
-			parse_hugepage, err) < 0 ||
+	    PARSE_ARRAY(res, "hugepageLimits", w, r->hugepages, r->n_hugepages, parse_hugepage,
+			err) < 0 ||
 	    PARSE_ARRAY(res, "devices", w, r->devices, r->n_devices, parse_device_rule, err) < 0 ||
 	    PARSE_MAP(res, "unified", w, r->unified, r->n_unified, err) < 0 ||
 	    parse_network(res, w, r, err) < 0)
@@ -1113,8 +1143,8 @@ static int parse_resources(json_object *lx, const struct where *lw, struct spec_
 
 /* "shared", "slave", "private", "unbindable", or their "r" forms; both mean
  * the recursive change, which is what the root of a container needs. */
-static int parse_rootfs_propagation(json_object *lx, const struct where *w,
-				    unsigned long *out, md_error *err)
+static int parse_rootfs_propagation(json_object *lx, const struct where *w, unsigned long *out,
+				    md_error *err)
 {
 	json_object *v = md_json_member(lx, "rootfsPropagation");
 	const char *s;
@@ -1127,8 +1157,7 @@ static int parse_rootfs_propagation(json_object *lx, const struct where *w,
 		return 0;
 	*out = propagation_flags(s);
 	if (*out == 0)
-		return bad(err, AT(w, "rootfsPropagation"), "unknown propagation %s",
-			   json_text(v));
+		return bad(err, AT(w, "rootfsPropagation"), "unknown propagation %s", json_text(v));
 	*out |= MS_REC;
 	return 0;
 }
@@ -1169,8 +1198,7 @@ static int keep_linux_json(json_object *lx, const struct where *w, struct spec_l
 	return 0;
 }
 
-static int parse_linux(json_object *obj, const struct where *w, struct spec_linux *l,
-		       md_error *err)
+static int parse_linux(json_object *obj, const struct where *w, struct spec_linux *l, md_error *err)
 {
 	json_object *lx = md_json_member(obj, "linux");
 	const struct where *lw = AT(w, "linux");
@@ -1179,13 +1207,13 @@ static int parse_linux(json_object *obj, const struct where *w, struct spec_linu
 		return 0;
 	if (want(lx, json_type_object, lw, err) < 0 ||
 	    PARSE_FIELDS(lx, lw, linux_fields, l, err) < 0 ||
-	    PARSE_ARRAY(lx, "namespaces", lw, l->namespaces, l->n_namespaces,
-			parse_namespace, err) < 0 ||
+	    PARSE_ARRAY(lx, "namespaces", lw, l->namespaces, l->n_namespaces, parse_namespace,
+			err) < 0 ||
 	    check_duplicate_namespaces(l, AT(lw, "namespaces"), err) < 0 ||
-	    PARSE_ARRAY(lx, "uidMappings", lw, l->uid_mappings, l->n_uid_mappings,
-			parse_id_mapping, err) < 0 ||
-	    PARSE_ARRAY(lx, "gidMappings", lw, l->gid_mappings, l->n_gid_mappings,
-			parse_id_mapping, err) < 0 ||
+	    PARSE_ARRAY(lx, "uidMappings", lw, l->uid_mappings, l->n_uid_mappings, parse_id_mapping,
+			err) < 0 ||
+	    PARSE_ARRAY(lx, "gidMappings", lw, l->gid_mappings, l->n_gid_mappings, parse_id_mapping,
+			err) < 0 ||
 	    parse_resources(lx, lw, &l->resources, err) < 0 ||
 	    parse_rootfs_propagation(lx, lw, &l->rootfs_propagation, err) < 0 ||
 	    PARSE_MAP(lx, "sysctl", lw, l->sysctl, l->n_sysctl, err) < 0 ||
@@ -1228,8 +1256,7 @@ static int parse_spec(json_object *obj, struct spec *s, md_error *err)
 	json_object *proc;
 
 	if (want(obj, json_type_object, w, err) < 0 ||
-	    PARSE_FIELDS(obj, w, spec_fields, s, err) < 0 ||
-	    parse_root(obj, w, s, err) < 0)
+	    PARSE_FIELDS(obj, w, spec_fields, s, err) < 0 || parse_root(obj, w, s, err) < 0)
 		return -1;
 	proc = md_json_member(obj, "process");
 	if (proc && parse_process(proc, AT(w, "process"), &s->process, err) < 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OCI runtime-spec configuration as C structures. spec.c converts a
  * json-c object (config.json, or one built in memory by `mydocker run`) into
  * these; the rest of the runtime reads only these structures. */
@@ -21,12 +22,12 @@ struct spec_mount {
 	char *destination;
 	char *type;
 	char *source;
-	char **options;        /* as written in the config */
-	unsigned long flags;   /* MS_* derived from options */
-	unsigned long clear;   /* MS_* flags that options clear (rw, suid...) */
+	char **options;            /* as written in the config */
+	unsigned long flags;       /* MS_* derived from options */
+	unsigned long clear;       /* MS_* flags that options clear (rw, suid...) */
 	unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE [|MS_REC] */
-	char *data;            /* options the kernel takes as data (size=, mode=) */
-	bool bind;             /* bind or rbind */
+	char *data;                /* options the kernel takes as data (size=, mode=) */
+	bool bind;                 /* bind or rbind */
 	bool tmpcopyup;
 	/* MOUNT_ATTR_* from the recursive options (rro, rnosuid, rrw...), for
 	 * mount_setattr(AT_RECURSIVE) after the mount; the kernel's mount(2)
@@ -35,8 +36,8 @@ struct spec_mount {
 };
 
 struct spec_namespace {
-	int type;    /* CLONE_NEW* */
-	char *path;  /* join this one instead of creating */
+	int type;   /* CLONE_NEW* */
+	char *path; /* join this one instead of creating */
 };
 
 struct spec_rlimit {
@@ -50,10 +51,10 @@ struct spec_id_mapping {
 
 struct spec_device_rule {
 	bool allow;
-	char type;       /* 'a', 'c' or 'b' */
-	int64_t major;   /* -1 for any */
+	char type;     /* 'a', 'c' or 'b' */
+	int64_t major; /* -1 for any */
 	int64_t minor;
-	char access[4];  /* subset of "rwm" */
+	char access[4]; /* subset of "rwm" */
 };
 
 struct spec_hugepage {
@@ -102,10 +103,9 @@ struct spec_resources {
 	struct opt_i64 blkio_leaf_weight;
 	struct spec_blkio_weight_device *blkio_weight_devices;
 	size_t n_blkio_weight_devices;
-	struct spec_blkio_throttle *blkio_read_bps, *blkio_write_bps,
-		*blkio_read_iops, *blkio_write_iops;
-	size_t n_blkio_read_bps, n_blkio_write_bps,
-		n_blkio_read_iops, n_blkio_write_iops;
+	struct spec_blkio_throttle *blkio_read_bps, *blkio_write_bps, *blkio_read_iops,
+		*blkio_write_iops;
+	size_t n_blkio_read_bps, n_blkio_write_bps, n_blkio_read_iops, n_blkio_write_iops;
 	struct opt_i64 net_class_id; /* net_cls.classid, 0..UINT32_MAX */
 	struct spec_net_priority *net_priorities;
 	size_t n_net_priorities;
@@ -150,10 +150,10 @@ struct spec_hook {
 };
 
 struct spec_hooks {
-	struct spec_hook *prestart, *create_runtime, *create_container,
-		*start_container, *poststart, *poststop;
-	size_t n_prestart, n_create_runtime, n_create_container,
-		n_start_container, n_poststart, n_poststop;
+	struct spec_hook *prestart, *create_runtime, *create_container, *start_container,
+		*poststart, *poststop;
+	size_t n_prestart, n_create_runtime, n_create_container, n_start_container, n_poststart,
+		n_poststop;
 };
 
 struct spec_sysctl {
@@ -173,8 +173,8 @@ struct spec_linux {
 	struct spec_sysctl *sysctl;
 	size_t n_sysctl;
 	char *mount_label;
-	json_object *seccomp;     /* kept as JSON; seccomp.c compiles it */
-	json_object *devices;     /* linux.devices, kept as JSON for devices.c */
+	json_object *seccomp; /* kept as JSON; seccomp.c compiles it */
+	json_object *devices; /* linux.devices, kept as JSON for devices.c */
 	json_object *personality;
 	json_object *time_offsets;
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -23,10 +24,8 @@
 #define OCI_VERSION "1.2.0"
 
 static const char *const status_names[] = {
-	[RT_STATUS_CREATING] = "creating",
-	[RT_STATUS_CREATED] = "created",
-	[RT_STATUS_RUNNING] = "running",
-	[RT_STATUS_PAUSED] = "paused",
+	[RT_STATUS_CREATING] = "creating", [RT_STATUS_CREATED] = "created",
+	[RT_STATUS_RUNNING] = "running",   [RT_STATUS_PAUSED] = "paused",
 	[RT_STATUS_STOPPED] = "stopped",
 };
 
@@ -73,9 +72,11 @@ int state_check_id(const char *id, md_error *err)
 	if (n == 0 || n > 1024 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
 		return md_error_set(err, EINVAL, "invalid container id `%s`", id ? id : "");
 	if (strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789_+-.") != n)
-		return md_error_set(err, EINVAL, "invalid container id `%s`: use letters, "
-				    "digits and _+-.", id);
+		       "0123456789_+-.") != n)
+		return md_error_set(err, EINVAL,
+				    "invalid container id `%s`: use letters, "
+				    "digits and _+-.",
+				    id);
 	return 0;
 }
 
@@ -114,7 +115,8 @@ int state_create_dir(const char *root, const char *id, int *lock_fd, md_error *e
 	/* mkdir is the atomic claim of the id between concurrent creates. */
 	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
-			return md_error_set(err, EEXIST, "container with id `%s` already exists", id);
+			return md_error_set(err, EEXIST, "container with id `%s` already exists",
+					    id);
 		return md_error_set(err, errno, "mkdir `%s`", dir);
 	}
 	lock = state_file(root, id, LOCK_FILE);
@@ -276,8 +278,7 @@ int state_save(const char *root, const struct rt_state *st, md_error *err)
 	return md_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
-int state_save_config(const char *root, const char *id, const char *config_json,
-		      md_error *err)
+int state_save_config(const char *root, const char *id, const char *config_json, md_error *err)
 {
 	cleanup_free char *path = state_file(root, id, CONFIG_JSON);
 
@@ -385,8 +386,7 @@ int state_list(const char *root, char ***ids, md_error *err)
 
 /* ---- status ---- */
 
-int state_proc_start_time(pid_t pid, unsigned long long *start, bool *zombie,
-			  md_error *err)
+int state_proc_start_time(pid_t pid, unsigned long long *start, bool *zombie, md_error *err)
 {
 	char path[64];
 	cleanup_free char *text = NULL;
@@ -444,7 +444,7 @@ enum rt_status state_status(const char *root, const struct rt_state *st)
 
 	if (st->pid <= 0)
 		return st->status && strcmp(st->status, "stopped") == 0 ? RT_STATUS_STOPPED
-									  : RT_STATUS_CREATING;
+									: RT_STATUS_CREATING;
 	if (!state_init_alive(st))
 		return RT_STATUS_STOPPED;
 	if (st->status && strcmp(st->status, "creating") == 0)

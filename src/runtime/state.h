@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record of a container between runtime commands (runc's state.json).
  *
  * Layout under a root directory (default RT_STATE_ROOT, made 0700):
@@ -26,29 +27,29 @@ enum rt_status {
 	RT_STATUS_CREATING, /* dir made, create still at work */
 	RT_STATUS_CREATED,  /* init alive and waiting on exec.fifo */
 	RT_STATUS_RUNNING,
-	RT_STATUS_PAUSED,   /* cgroup frozen */
-	RT_STATUS_STOPPED,  /* init gone, or its pid now names another process */
+	RT_STATUS_PAUSED,  /* cgroup frozen */
+	RT_STATUS_STOPPED, /* init gone, or its pid now names another process */
 };
 
 struct rt_state {
 	char *id;
-	pid_t pid;                      /* the init, host view; 0 before it exists */
-	unsigned long long start_time;  /* field 22 of /proc/PID/stat: guards against
+	pid_t pid;                     /* the init, host view; 0 before it exists */
+	unsigned long long start_time; /* field 22 of /proc/PID/stat: guards against
 					   the pid being reused by another process */
 	char *oci_version;
-	char *bundle;                   /* absolute */
-	char *rootfs;                   /* absolute */
-	char *created;                  /* RFC 3339, UTC, nanoseconds */
-	char *owner;                    /* "" (runc leaves it empty too) */
-	json_object *annotations;       /* object, owned; NULL = none */
-	char *cgroup_path;              /* as cgroup_open() takes it */
-	char **cgroup_owned;            /* the cgroup directories create made, so
+	char *bundle;             /* absolute */
+	char *rootfs;             /* absolute */
+	char *created;            /* RFC 3339, UTC, nanoseconds */
+	char *owner;              /* "" (runc leaves it empty too) */
+	json_object *annotations; /* object, owned; NULL = none */
+	char *cgroup_path;        /* as cgroup_open() takes it */
+	char **cgroup_owned;      /* the cgroup directories create made, so
 					   delete removes them and no others
 					   (cgroup_owned_dirs); NULL in records
 					   older than that: the leaf is ours */
-	char *systemd_unit;             /* the transient unit of the systemd cgroup
+	char *systemd_unit;       /* the transient unit of the systemd cgroup
 					   driver, stopped by delete; NULL without */
-	char *status;                   /* the last status a command recorded
+	char *status;             /* the last status a command recorded
 					   ("creating", "created", "running"...): a
 					   hint; state_status() tells the truth */
 };
@@ -79,8 +80,7 @@ int state_make_fifo(const char *root, const char *id, char **path, md_error *err
 
 /* Write state.json / config.json atomically. */
 int state_save(const char *root, const struct rt_state *st, md_error *err);
-int state_save_config(const char *root, const char *id, const char *config_json,
-		      md_error *err);
+int state_save_config(const char *root, const char *id, const char *config_json, md_error *err);
 
 /* Read state.json. ENOENT when the container does not exist. When the dir
  * exists without a record yet, returns a record with pid 0 and status
@@ -101,8 +101,7 @@ enum rt_status state_status(const char *root, const struct rt_state *st);
 bool state_init_alive(const struct rt_state *st);
 
 /* Field 22 (starttime) of /proc/PID/stat; *zombie when state is Z or X. */
-int state_proc_start_time(pid_t pid, unsigned long long *start, bool *zombie,
-			  md_error *err);
+int state_proc_start_time(pid_t pid, unsigned long long *start, bool *zombie, md_error *err);
 
 /* The OCI state object (runtime-spec "State"): ociVersion, id, status,
  * pid (0 when stopped), bundle, rootfs, created, owner, annotations. For

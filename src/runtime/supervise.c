@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/supervise.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -14,8 +15,16 @@
 static bool forwardable(int sig)
 {
 	switch (sig) {
-	case SIGKILL: case SIGSTOP: case SIGSEGV: case SIGBUS: case SIGILL:
-	case SIGFPE: case SIGTRAP: case SIGSYS: case SIGCHLD: case SIGPIPE:
+	case SIGKILL:
+	case SIGSTOP:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+	case SIGSYS:
+	case SIGCHLD:
+	case SIGPIPE:
 		return false;
 	default:
 		return true;
@@ -124,8 +133,8 @@ static void drain_console(int master, int out)
 	}
 }
 
-int rt_supervise(struct rt_supervisor *s, struct rt_container *c,
-		 const struct rt_supervise_opts *o, md_error *err)
+int rt_supervise(struct rt_supervisor *s, struct rt_container *c, const struct rt_supervise_opts *o,
+		 md_error *err)
 {
 	int master = c->console_master, in = master >= 0 ? o->in_fd : -1;
 

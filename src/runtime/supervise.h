@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The foreground supervisor (crun's wait_for_process in spirit): signals
  * are blocked before the container is made and read from a signalfd in one
  * poll loop, together with the init's pidfd and the console. Everything
@@ -15,22 +16,22 @@
 struct rt_supervisor {
 	int sigfd;
 	sigset_t old_mask;
-	int raw_fd;               /* tty put in raw mode, -1 if none */
+	int raw_fd; /* tty put in raw mode, -1 if none */
 	struct termios saved_tio;
 };
 
 struct rt_supervise_opts {
-	int in_fd;      /* copied to the console master; -1 for none */
-	int out_fd;     /* console output goes here */
-	int tty_fd;     /* our terminal: raw mode and window size; -1 for none */
+	int in_fd;  /* copied to the console master; -1 for none */
+	int out_fd; /* console output goes here */
+	int tty_fd; /* our terminal: raw mode and window size; -1 for none */
 };
 
 /* Call before rt_create so that no signal is lost in between. */
 int rt_supervisor_init(struct rt_supervisor *s, md_error *err);
 
 /* Run until the init exits; c->wait_status is then set. */
-int rt_supervise(struct rt_supervisor *s, struct rt_container *c,
-		 const struct rt_supervise_opts *o, md_error *err);
+int rt_supervise(struct rt_supervisor *s, struct rt_container *c, const struct rt_supervise_opts *o,
+		 md_error *err);
 
 /* Restore the terminal and the signal mask. Safe to call twice. */
 void rt_supervisor_fini(struct rt_supervisor *s);

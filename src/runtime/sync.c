@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/sync.h"
 #include "util/cleanup.h"
 #include "util/fdpass.h"
@@ -68,8 +69,7 @@ int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err)
 	return sync_expect_value(sock, want, NULL, fd_out, err);
 }
 
-int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out,
-		      md_error *err)
+int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out, md_error *err)
 {
 	struct sync_msg m;
 	ssize_t r;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parent/child protocol: one framed message format on one
  * SOCK_SEQPACKET socketpair. Each step has a name; an error in the child
  * travels to the parent as a SYNC_ERROR frame carrying errno, the exit status
@@ -30,7 +31,7 @@ struct sync_msg {
 	uint32_t type;
 	int32_t errnum;
 	int32_t status;
-	int32_t value;  /* a number that goes with the step (SYNC_PID) */
+	int32_t value;              /* a number that goes with the step (SYNC_PID) */
 	char msg[MD_ERROR_MSG_MAX]; /* an md_error's message, whole */
 };
 _Static_assert(sizeof(((struct sync_msg *)0)->msg) == sizeof(((md_error *)0)->msg),
@@ -52,8 +53,7 @@ void sync_send_error(int sock, const md_error *e);
 int sync_expect(int sock, enum sync_type want, int *fd_out, md_error *err);
 
 /* The same, also returning the frame's value. */
-int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out,
-		      md_error *err);
+int sync_expect_value(int sock, enum sync_type want, int32_t *value, int *fd_out, md_error *err);
 
 /* After SYNC_EXEC: 0 when the peer's end closed (execve succeeded), -1 with
  * *err when the child sent SYNC_ERROR instead. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/sysctl.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -42,11 +43,15 @@ int sysctl_validate(const struct spec *s, md_error *err)
 		if (strstr(key, "..") || strchr(key, '/'))
 			return md_error_set(err, 0, "sysctl `%s`: invalid name", key);
 		if (!ns)
-			return md_error_set(err, EPERM, "sysctl `%s` is not in a separate kernel "
-					    "namespace: it would change the host", key);
+			return md_error_set(err, EPERM,
+					    "sysctl `%s` is not in a separate kernel "
+					    "namespace: it would change the host",
+					    key);
 		if (!ns_plan_has(s, ns))
-			return md_error_set(err, EPERM, "sysctl `%s` needs a namespace of the "
-					    "container's own", key);
+			return md_error_set(err, EPERM,
+					    "sysctl `%s` needs a namespace of the "
+					    "container's own",
+					    key);
 	}
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linux.sysctl and linux.personality. */
 #ifndef MD_SYSCTL_H
 #define MD_SYSCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "runtime/userns.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -47,7 +48,8 @@ int userns_write_maps(pid_t pid, const struct spec *s, md_error *err)
 	cleanup_free char *gids = userns_map_text(l->gid_mappings, l->n_gid_mappings);
 
 	if (!uids || !gids)
-		return md_error_set(err, EINVAL, "a new user namespace needs linux.uidMappings "
+		return md_error_set(err, EINVAL,
+				    "a new user namespace needs linux.uidMappings "
 				    "and linux.gidMappings");
 	if (write_map(pid, "uid_map", uids, err) < 0)
 		return md_error_prefix(err, "linux.uidMappings");

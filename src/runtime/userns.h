@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* User namespaces: the maps the parent writes for a child that made a new
  * user namespace, and what the child does once they are written.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Scope-bound cleanup (bubblewrap/systemd style) and one ownership-transfer
  * idiom: TAKE_PTR / TAKE_FD hand a resource out of a cleanup scope. */
 #ifndef MD_CLEANUP_H
@@ -47,8 +48,18 @@ static inline void md_strv_freep(char ***v)
 #define cleanup_dir __attribute__((cleanup(md_closedirp)))
 #define cleanup_strv __attribute__((cleanup(md_strv_freep)))
 
-#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
-#define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
+	})
+#define TAKE_FD(fd)                                                                                \
+	({                                                                                         \
+		int _fd = (fd);                                                                    \
+		(fd) = -1;                                                                         \
+		_fd;                                                                               \
+	})
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One error type for the whole code base (crun's libcrun_error_t in spirit).
  * Library functions return a negative value on failure and fill *err; callers
  * may prepend context on the way up. Only the CLI prints an error. */
@@ -28,8 +29,8 @@ enum {
  * host"...): such a value is part of the function's contract and is
  * documented with it. */
 typedef struct md_error {
-	int errnum;  /* errno value, 0 when the failure has none (above) */
-	int status;  /* exit status the CLI should use (MD_EXIT_*) */
+	int errnum; /* errno value, 0 when the failure has none (above) */
+	int status; /* exit status the CLI should use (MD_EXIT_*) */
 	char msg[MD_ERROR_MSG_MAX];
 } md_error;
 
@@ -38,8 +39,7 @@ int md_error_set(md_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Prepend "context: " to the message already in err; returns -1. */
-int md_error_prefix(md_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int md_error_prefix(md_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "msg: strerror(errnum)" (or just msg) into buf; returns buf. */
 const char *md_error_text(const md_error *err, char *buf, size_t len);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Passing a file descriptor over a unix socket (SCM_RIGHTS), with data. */
 #ifndef MD_FDPASS_H
 #define MD_FDPASS_H

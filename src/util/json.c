@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "util/json.h"
 
 json_object *md_json_member(json_object *o, const char *key)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small json-c helpers shared by the config, state and device parsers. */
 #ifndef MD_JSON_H
 #define MD_JSON_H

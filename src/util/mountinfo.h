@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one parser of /proc/self/mountinfo (proc(5)):
  *   "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue"
  * Lines are split in place; the strings point into the caller's buffer. */
@@ -16,7 +17,7 @@ struct md_mountinfo {
 	char *optional; /* "shared:1 master:2", or "" */
 	char *fstype;
 	char *source;
-	char *super;    /* super block options, or "" */
+	char *super; /* super block options, or "" */
 };
 
 /* Undo the kernel's \ooo escapes (space, tab, newline, backslash), in place. */

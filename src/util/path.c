@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "util/path.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -241,7 +242,7 @@ static int make_missing(int rootfd, const char *path, enum md_create create)
 
 	while (len > 1 && copy[len - 1] == '/')
 		copy[--len] = '\0';
-	for (char *s = copy + 1; ; s++) {
+	for (char *s = copy + 1;; s++) {
 		bool last = *s == '\0';
 		char *slash, saved;
 		cleanup_close int parent = -1;
@@ -263,7 +264,8 @@ static int make_missing(int rootfd, const char *path, enum md_create create)
 			int r;
 
 			if (last && create == MD_CREATE_FILE) {
-				r = openat(parent, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				r = openat(parent, name,
+					   O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 				if (r >= 0)
 					close(r);
 			} else {
@@ -278,8 +280,7 @@ static int make_missing(int rootfd, const char *path, enum md_create create)
 	}
 }
 
-int md_open_in_root(int rootfd, const char *path, int flags,
-		    enum md_create create, md_error *err)
+int md_open_in_root(int rootfd, const char *path, int flags, enum md_create create, md_error *err)
 {
 	int fd = open_once(rootfd, path, flags);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Confined path lookup: resolve a path inside a root directory so that no
  * symlink or ".." can lead outside it (crun's safe_openat in spirit). */
 #ifndef MD_PATH_H
@@ -24,8 +25,7 @@ enum md_create { MD_NO_CREATE, MD_CREATE_DIR, MD_CREATE_FILE };
  * CVE-2023-28642). EPERM when it is not procfs. */
 int md_open_procfs(const char *path, int flags, md_error *err);
 
-int md_open_in_root(int rootfd, const char *path, int flags,
-		    enum md_create create, md_error *err);
+int md_open_in_root(int rootfd, const char *path, int flags, enum md_create create, md_error *err);
 
 /* Test hook: when true, md_open_in_root uses the fallback that kernels
  * without openat2 need: a walk one component at a time with O_NOFOLLOW,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Run from a sealed copy of our own binary (CVE-2019-5736, CVE-2016-9962).
  *
  * There is no internal `init` command: the runtime clones, and the child

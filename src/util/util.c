@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "util/util.h"
 #include "util/cleanup.h"
 
@@ -133,8 +134,7 @@ int md_write_file(const char *path, const char *data, md_error *err)
 	return md_write_file_at(AT_FDCWD, path, data, err);
 }
 
-int md_write_file_atomic(const char *path, const char *data, size_t len,
-			 mode_t mode, md_error *err)
+int md_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, md_error *err)
 {
 	cleanup_free char *tmp = xasprintf("%s.tmp-%d", path, (int)getpid());
 	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -154,8 +154,7 @@ int md_write_file_atomic(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static int md_read_file_at(int dirfd, const char *path, char **out, size_t *len,
-			   md_error *err)
+static int md_read_file_at(int dirfd, const char *path, char **out, size_t *len, md_error *err)
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *buf = NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers: memory (abort on OOM, as crun's xmalloc), strings, files. */
 #ifndef MD_UTIL_H
 #define MD_UTIL_H
@@ -31,8 +32,8 @@ int md_write_file_at(int dirfd, const char *path, const char *data, md_error *er
 /* Create or replace path atomically: write a temporary name, rename. No
  * fsync: our state describes processes, which do not outlive a reboot;
  * what matters is that a reader never sees half a file. */
-int md_write_file_atomic(const char *path, const char *data, size_t len,
-			 mode_t mode, md_error *err);
+int md_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+			 md_error *err);
 /* Read a whole file into a NUL-terminated buffer. */
 int md_read_file(const char *path, char **out, size_t *len, md_error *err);
 /* mkdir -p; existing directories are fine. */

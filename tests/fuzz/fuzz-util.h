@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the libFuzzer targets: the input as C strings, and
  * getopt state between runs. Header-only: each target is one .c file. */
 #ifndef MD_FUZZ_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for mydocker-runtime's verb flags (src/cli/oci/flags.c):
  * the argv that podman, containerd or a user pass to `create`, `exec`, `ps`...
  *
@@ -34,14 +35,19 @@ static int on_flag(void *self, int c, const char *arg, md_error *err)
 	int *count = self;
 
 	switch (c) {
-	case 'b': case 'p': case 'e': case F_PRESERVE:
+	case 'b':
+	case 'p':
+	case 'e':
+	case F_PRESERVE:
 		if (!arg)
 			abort();
 		/* A verb that refuses a value (--preserve-fds x). */
 		if (strcmp(arg, "bad") == 0)
 			return md_error_set(err, 0, "bad value");
 		break;
-	case 't': case 'd': case F_NO_PIVOT:
+	case 't':
+	case 'd':
+	case F_NO_PIVOT:
 		if (arg)
 			abort();
 		break;

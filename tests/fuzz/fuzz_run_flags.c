@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for `mydocker run`'s flags (parse_run in
  * src/cli/docker/run.c): getopt, the values (sizes, --cpus), then the
  * engine's checks that engine_run makes first (engine_run_check: --cap-add

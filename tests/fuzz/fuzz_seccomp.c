@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for seccomp profiles: the OCI form compiled by
  * src/runtime/seccomp.c, and Docker's form (src/runtime/seccomp-default.c),
  * which `mydocker run --security-opt seccomp=FILE` reads from the user.

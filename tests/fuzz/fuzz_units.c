@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for the CLI value parsers (src/cli/common/units.c):
  * -m/--memory-swap sizes, --cpus, and the plain integers of --cpu-shares
  * and --pids-limit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target for `mydocker run -u USER[:GROUP]` (src/engine/containers/users.c):
  * the container's own /etc/passwd and /etc/group, which the image controls.
  *

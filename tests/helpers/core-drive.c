@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small stand-in for the OCI CLI that drives the runtime core directly,
  * through the same calls as mydocker-runtime (runtime/runtime.h), for
  * tests/integration/test_core.sh. Errors go to stderr as one line, warnings

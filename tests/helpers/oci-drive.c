@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A stand-in for the runtime CLI in tests: load BUNDLE/config.json and run
  * it through the core (create, start, wait, destroy) with our stdio.
  * Exits with the container's status, or 125 after printing the error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drives the systemd cgroup driver (src/runtime/cgroup-systemd.h) for
  * tests/integration/test_systemd.sh. Errors go to stderr as one line, exit
  * status 1; usage errors exit 2.
@@ -41,11 +42,12 @@ static void set(struct opt_i64 *o, const char *v)
 static int parse_res(char **kv, int n, struct spec_resources *res)
 {
 	static const char *const keys[] = {
-		"memory", "reservation", "swap", "shares", "quota", "period", "pids", "blkio-weight",
+		"memory", "reservation", "swap", "shares",
+		"quota",  "period",      "pids", "blkio-weight",
 	};
 	struct opt_i64 *opts[] = {
 		&res->memory_limit, &res->memory_reservation, &res->memory_swap, &res->cpu_shares,
-		&res->cpu_quota, &res->cpu_period, &res->pids_limit, &res->blkio_weight,
+		&res->cpu_quota,    &res->cpu_period,         &res->pids_limit,  &res->blkio_weight,
 	};
 
 	for (int i = 0; i < n; i++) {

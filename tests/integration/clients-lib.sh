@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for tests that let real clients (containerd + ctr, podman + conmon)
 # drive an OCI runtime through the runc command line. Sourced by
 # test_containerd.sh and test_podman.sh, after lib.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """console-recv.py SOCKET: listen on SOCKET, receive one pty master (as
 containerd's and conmon's console sockets do), print what the terminal
 shows until it closes (at most 10 s)."""

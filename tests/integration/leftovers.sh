@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Lists what this run's tests may have left on the machine, one item a line:
 #   cgroup DIR | state DIR | mount POINT | process PID ARGS
 # Only this run's items: tests/run exports the run's prefix MD_TEST_RUN,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for integration tests. Each test is a function t_NAME in a
 # tests/integration/test_*.sh file; it fails by returning non-zero or
 # calling fail; `skip REASON` exits 77. Every test runs in its own bash.

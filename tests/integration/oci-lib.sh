@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for tests of build/mydocker-runtime: busybox bundles, a private
 # --root, and cleanup of every container a test made.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Run a command on a fresh pseudo-terminal, like a user at a terminal.
 
 ptyrun.py [--rows N --cols N] [--send TEXT]... [--resize R,C] -- CMD...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mydocker run --cap-add / --cap-drop: the sets the container's process
 # really has (/proc/self/status), and what they allow.
 

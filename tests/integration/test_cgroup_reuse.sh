@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cgroups that exist before the container (joined, their limits kept unless
 # the config sets others, left in place by delete), and the cleanup after a
 # create that failed or was killed half-way.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Resource limits: one cgroup per container under /mydocker/, made before the
 # program runs and removed when it ends.
 

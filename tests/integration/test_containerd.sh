@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # containerd (private daemon) + ctr drive the runtime under test through the
 # runc command line: create/start/state/kill/delete/exec/ps, console socket.
 # See tests/integration/clients-lib.sh and docs/testing-clients.md.

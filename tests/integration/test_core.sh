@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The runtime core without a CLI: detached create/start through exec.fifo,
 # the state record, namespaces joined by path, exec, hooks. Driven by
 # tests/helpers/core-drive.c, which make builds as $BUILD/core-drive against

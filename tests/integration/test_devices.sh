@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Device control: Docker's default device rules in `mydocker run`,
 # --device, --device-cgroup-rule and --privileged; device rules of
 # mydocker-runtime changed by `update` on a running container. Enforced by

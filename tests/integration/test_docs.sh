@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The man pages (docs/man/*.scd), the --help texts and the bash completion
 # (contrib/completion/mydocker.bash) tell of the same commands and flags:
 # every flag a --help shows is an option of its man page; every option of

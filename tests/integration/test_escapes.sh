@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Escape regressions: for each class of ../shared/SECURITY.md that the
 # runtime must survive and that the other files do not cover already, an
 # attack on our binaries (mydocker-runtime with busybox bundles, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The processes that create or enter a container run from a sealed memfd
 # copy of our binary (src/util/sealed-exe.c; ../shared/SECURITY.md,
 # CVE-2019-5736): /proc/PID/exe of the runtime, of a waiting init and of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The libFuzzer targets (tests/fuzz/fuzz_NAME.c, built by `make fuzz` into
 # build-fuzz/), one test each. They fuzz once per tests/run: in the round of
 # the first build (`build` under `make check`), for FUZZ_BUDGET seconds in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `make install` and `make uninstall` (the Makefile's PREFIX and DESTDIR)
 # into a temporary DESTDIR: every file lands where it should and works (the
 # programs run, the man pages are man pages, the completion completes),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Global logging flags: --log, --log-format, --debug.
 
 t_errors_only_on_stderr_by_default() {

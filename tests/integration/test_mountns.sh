@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Configs without a mount namespace of their own, and rootfsPropagation.
 # Every container here is run from inside a mount namespace that the test
 # makes first (unshare -m): a runtime that pivots or re-flags its caller's

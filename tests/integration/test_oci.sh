@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mydocker-runtime: runc's verbs and the contract callers rely on.
 source tests/integration/oci-lib.sh
 

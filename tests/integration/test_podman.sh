@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # podman (private storage and config) + conmon drive the runtime under test
 # through the runc command line. --network none everywhere except
 # t_podman_bridge_network. See tests/integration/clients-lib.sh and

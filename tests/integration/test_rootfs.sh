@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Root filesystem and privileges of real OCI bundles (a busybox rootfs and
 # runc's default config.json), run through the runtime core by a small
 # driver (tests/helpers/oci-drive.c): /dev, masked and read-only paths,

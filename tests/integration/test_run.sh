@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mydocker run: namespaces, argv, env, stdio, exit codes.
 
 t_pid1_and_only_own_processes() {

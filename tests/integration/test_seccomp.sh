@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Seccomp: Docker's default profile in `mydocker run`, --security-opt and
 # --privileged; linux.seccomp through mydocker-runtime (run, exec, errors).
 # Containers of `mydocker run` see the host's root, so they run the host's

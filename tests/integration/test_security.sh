@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Regression tests for escape classes of ../shared/SECURITY.md that the
 # other files do not already cover.
 source tests/integration/oci-lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Signals sent to mydocker reach the container's PID 1.
 
 signal_roundtrip() { # SIGNAME

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The systemd cgroup driver (src/runtime/cgroup-systemd.c) against a real
 # systemd: transient scopes and slices with limits as unit properties,
 # update, joining an active unit, stop. Driven by tests/helpers/sd-scope.c,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mydocker run -t / -ti: a real pseudo-terminal in the container.
 
 ptyrun() {

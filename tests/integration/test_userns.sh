@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # User namespaces (linux.uidMappings/gidMappings) and rootless runs of
 # mydocker-runtime from a user namespace that an unprivileged user made.
 source tests/integration/oci-lib.sh

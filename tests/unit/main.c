@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs every registered unit test; prints one line per test and a closing
  * "N passed, N failed" line. Optional argv[1]: run only tests whose name
  * contains it. */

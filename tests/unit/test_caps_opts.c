@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --cap-add / --cap-drop: names, ALL, the order of adds and drops, errors. */
 #include "unit.h"
 
@@ -46,7 +47,8 @@ TEST(caps_names_any_case_with_or_without_prefix)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *add[] = { S(names[i]), NULL };
 
-		CHECK_INT(caps_for(add, NULL, false, AVAILABLE), DOCKER_DEFAULT | BIT(CAP_NET_ADMIN));
+		CHECK_INT(caps_for(add, NULL, false, AVAILABLE),
+			  DOCKER_DEFAULT | BIT(CAP_NET_ADMIN));
 	}
 }
 
@@ -59,7 +61,7 @@ TEST(caps_add_and_drop)
 		  DOCKER_DEFAULT & ~BIT(CAP_CHOWN) & ~BIT(CAP_MKNOD));
 	CHECK_INT(caps_for(add, drop, false, AVAILABLE),
 		  (DOCKER_DEFAULT & ~BIT(CAP_CHOWN) & ~BIT(CAP_MKNOD)) | BIT(CAP_SYS_PTRACE) |
-		  BIT(CAP_NET_ADMIN));
+			  BIT(CAP_NET_ADMIN));
 }
 
 TEST(caps_named_in_both_is_kept_as_dockerd_does)
@@ -103,15 +105,16 @@ TEST(caps_privileged_gives_all_but_checks_names)
 
 TEST(caps_unknown_names_are_errors)
 {
-	const char *bad[] = { "FOO", "cap_foo", "CAP_ALL", "", "CAP_", "CAP_CAP_CHOWN", " CHOWN",
-			      "ALL,CHOWN", "40" };
+	const char *bad[] = { "FOO",           "cap_foo", "CAP_ALL",   "",  "CAP_",
+			      "CAP_CAP_CHOWN", " CHOWN",  "ALL,CHOWN", "40" };
 	char *good[] = { S("CHOWN"), NULL };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *list[] = { S(bad[i]), NULL };
 
 		CHECK_INT(caps_for(list, NULL, false, AVAILABLE), UINT64_MAX);
-		CHECK(strstr(caps_err.msg, "invalid --cap-add: unknown capability: \"CAP_") != NULL);
+		CHECK(strstr(caps_err.msg, "invalid --cap-add: unknown capability: \"CAP_") !=
+		      NULL);
 		CHECK_INT(caps_for(good, list, false, AVAILABLE), UINT64_MAX);
 		CHECK(strstr(caps_err.msg, "invalid --cap-drop: unknown capability") != NULL);
 	}
@@ -130,7 +133,7 @@ TEST(caps_known_but_not_available_is_an_error)
 
 	CHECK_INT(caps_for(list, NULL, false, AVAILABLE), UINT64_MAX);
 	CHECK_STR(caps_err.msg, "invalid --cap-add: capability not supported by the kernel or "
-		  "not available here: \"CAP_SYS_RESOURCE\"");
+				"not available here: \"CAP_SYS_RESOURCE\"");
 	CHECK_INT(caps_for(NULL, list, false, AVAILABLE), UINT64_MAX);
 	CHECK(strstr(caps_err.msg, "invalid --cap-drop:") != NULL);
 }
@@ -152,8 +155,11 @@ TEST(caps_into_the_config)
 {
 	char *args[] = { S("/bin/true"), NULL };
 	char *add[] = { S("chown"), S("Net_Admin"), NULL }, *drop[] = { S("ALL"), NULL };
-	struct run_request r = { .id = "0123456789abcdef", .args = args, .rootfs = "/",
-				 .cap_add = add, .cap_drop = drop };
+	struct run_request r = { .id = "0123456789abcdef",
+				 .args = args,
+				 .rootfs = "/",
+				 .cap_add = add,
+				 .cap_drop = drop };
 	json_object *cfg = NULL;
 	struct spec *s = NULL;
 	md_error err;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup: path mapping, conversions, mountinfo and file parsers, and the
  * per-version writers run against a scratch directory of fake control
  * files (no real cgroup is touched). */
@@ -114,7 +115,8 @@ TEST(cgroup_v2_limit_and_conversions)
 
 TEST(cgroup_mountinfo_line)
 {
-	char l1[] = "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory";
+	char l1[] =
+		"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory";
 	char l2[] = "41 31 0:38 / /sys/fs/cgroup/uni\\040fied rw - cgroup2 cgroup2 rw,nsdelegate";
 	char l3[] = "41 31 0:38 / /x rw";
 	struct md_mountinfo m;
@@ -275,8 +277,11 @@ static const char *file_in(const char *dir, const char *file)
 TEST(cgroup_v1_memory_writer)
 {
 	static const char *const files[] = {
-		"memory.limit_in_bytes", "9223372036854771712\n",
-		"memory.soft_limit_in_bytes", "", NULL,
+		"memory.limit_in_bytes",
+		"9223372036854771712\n",
+		"memory.soft_limit_in_bytes",
+		"",
+		NULL,
 	};
 	struct spec_resources res = { 0 };
 	char *dir = scratch(files);
@@ -298,19 +303,35 @@ TEST(cgroup_v1_memory_writer)
 	scratch_rm(dir);
 	CHECK_INT(r, 0);
 	CHECK_STR(err.msg, "memory swap limit not supported by the host: "
-		  "memory.memsw.limit_in_bytes missing (swap accounting disabled?)");
+			   "memory.memsw.limit_in_bytes missing (swap accounting disabled?)");
 	CHECK_INT(err.errnum, ENOTSUP);
 }
 
 TEST(cgroup_v2_writers)
 {
 	static const char *const files[] = {
-		"memory.max", "", "memory.swap.max", "", "memory.low", "",
-		"cpu.weight", "", "cpu.max", "", "io.weight", "",
-		"hugetlb.2MB.max", "", "pids.max", "", "memory.high", "", NULL,
+		"memory.max",
+		"",
+		"memory.swap.max",
+		"",
+		"memory.low",
+		"",
+		"cpu.weight",
+		"",
+		"cpu.max",
+		"",
+		"io.weight",
+		"",
+		"hugetlb.2MB.max",
+		"",
+		"pids.max",
+		"",
+		"memory.high",
+		"",
+		NULL,
 	};
-	struct spec_hugepage hp = { (char *)(uintptr_t)"2MB", 4 << 20 };
-	struct spec_unified u = { (char *)(uintptr_t)"memory.high", (char *)(uintptr_t)"1000" };
+	struct spec_hugepage hp = { (char *)(uintptr_t) "2MB", 4 << 20 };
+	struct spec_unified u = { (char *)(uintptr_t) "memory.high", (char *)(uintptr_t) "1000" };
 	struct spec_resources res = { 0 };
 	char *dir = scratch(files);
 	md_error err = { 0 };
@@ -350,7 +371,7 @@ TEST(cgroup_v2_writers)
 TEST(cgroup_v2_refusals)
 {
 	static const char *const files[] = { "memory.max", "", NULL };
-	struct spec_unified bad = { (char *)(uintptr_t)"../memory.max", (char *)(uintptr_t)"1" };
+	struct spec_unified bad = { (char *)(uintptr_t) "../memory.max", (char *)(uintptr_t) "1" };
 	struct spec_resources res = { 0 };
 	char *dir = scratch(files);
 	md_error e2 = { 0 }, e3 = { 0 }, e4 = { 0 };
@@ -388,7 +409,8 @@ TEST(cgroup_v1_network_writers)
 	res.net_class_id = (struct opt_i64){ true, 0x100001 };
 	res.net_priorities = prio;
 	res.n_net_priorities = 2;
-	r = cg_v1_ops.set[CG_NET_CLS](dir, &res, &err) || cg_v1_ops.set[CG_NET_PRIO](dir, &res, &err) ||
+	r = cg_v1_ops.set[CG_NET_CLS](dir, &res, &err) ||
+	    cg_v1_ops.set[CG_NET_PRIO](dir, &res, &err) ||
 	    strcmp(file_in(dir, "net_cls.classid"), "1048577") ||
 	    strcmp(file_in(dir, "net_prio.ifpriomap"), "eth0 7"); /* one line per write */
 	CHECK(cg_v2_ops.set[CG_NET_CLS] == NULL && cg_v2_ops.set[CG_NET_PRIO] == NULL);
@@ -403,8 +425,9 @@ TEST(cgroup_v1_network_writers)
 
 TEST(cgroup_blkio_writers)
 {
-	static const char *const v2files[] = { "io.max", "", "io.bfq.weight", "", "cpu.max", "",
-					       "cpu.max.burst", "", NULL };
+	static const char *const v2files[] = { "io.max",  "", "io.bfq.weight", "",
+					       "cpu.max", "", "cpu.max.burst", "",
+					       NULL };
 	static const char *const v1files[] = { "blkio.bfq.weight", "", NULL };
 	struct spec_blkio_throttle wbps = { 8, 0, 1048576 };
 	struct spec_blkio_weight_device wd = { 8, 16, { true, 300 }, { false, 0 } };
@@ -437,5 +460,5 @@ TEST(cgroup_blkio_writers)
 	CHECK_INT(r, 0);
 	CHECK_INT(r1, -1);
 	CHECK_STR(e1.msg, "blkio write_bps limit not supported by the host: "
-		  "blkio.throttle.write_bps_device missing");
+			  "blkio.throttle.write_bps_device missing");
 }

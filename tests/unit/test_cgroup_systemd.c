@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The systemd cgroup driver's pure parts: cgroupsPath "slice:prefix:name"
  * to slice and unit, where systemd puts a unit in the cgroup tree, and the
  * property values (cpuset bitmasks, quota per second, version). The bus

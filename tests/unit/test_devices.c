@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* devices.c: the linux.devices parser, and the bind-mount fallback that a
  * user namespace (where mknod is refused) takes. */
 #include "unit.h"
@@ -36,7 +37,9 @@ TEST(devices_parse_fields_and_defaults)
 
 	CHECK_STR(parse("[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,"
 			"\"fileMode\":384,\"uid\":5,\"gid\":6},"
-			"{\"path\":\"/dev/f\",\"type\":\"p\"}]", &v, &n), "");
+			"{\"path\":\"/dev/f\",\"type\":\"p\"}]",
+			&v, &n),
+		  "");
 	CHECK_INT(n, 2);
 	CHECK_STR(v[0].path, "/dev/fuse");
 	CHECK_INT(v[0].type, 'c');
@@ -65,18 +68,21 @@ TEST(devices_parse_errors_name_the_field)
 		  "linux.devices[0].path: missing or not a string");
 	CHECK_STR(parse("[{\"path\":\"dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3}]", &v, &n),
 		  "linux.devices[0].path: not an absolute path: dev/x");
-	CHECK_STR(parse("[{\"path\":\"/dev/../x\",\"type\":\"c\",\"major\":1,\"minor\":3}]", &v,
-			&n), "linux.devices[0].path: \"..\" is not allowed: /dev/../x");
+	CHECK_STR(
+		parse("[{\"path\":\"/dev/../x\",\"type\":\"c\",\"major\":1,\"minor\":3}]", &v, &n),
+		"linux.devices[0].path: \"..\" is not allowed: /dev/../x");
 	CHECK_STR(parse("[{\"path\":\"/dev/x\",\"type\":\"x\",\"major\":1,\"minor\":3}]", &v, &n),
 		  "linux.devices[0].type: must be \"c\", \"b\", \"u\" or \"p\", not x");
 	CHECK_STR(parse("[{\"path\":\"/dev/x\",\"type\":\"c\",\"minor\":3}]", &v, &n),
 		  "linux.devices[0].major: missing");
 	CHECK_STR(parse("[{\"path\":\"/dev/x\",\"type\":\"b\",\"major\":-1,\"minor\":3}]", &v, &n),
 		  "linux.devices[0].major: out of range: -1");
-	CHECK_STR(parse("[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":\"3\"}]", &v,
-			&n), "linux.devices[0].minor: expected an integer, got \"3\"");
+	CHECK_STR(
+		parse("[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":\"3\"}]", &v, &n),
+		"linux.devices[0].minor: expected an integer, got \"3\"");
 	CHECK_STR(parse("[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,"
-			"\"fileMode\":65535}]", &v, &n),
+			"\"fileMode\":65535}]",
+			&v, &n),
 		  "linux.devices[0].fileMode: out of range: 65535");
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup-devices.c: the v1 rule bookkeeping, the eBPF program built from
  * it (run here by a small interpreter of the instructions it uses, against
  * the bookkeeping, for every device class and access), and the program in
@@ -18,7 +19,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define R(allow, type, maj, min, acc) { allow, type, maj, min, acc }
+#define R(allow, type, maj, min, acc)                                                              \
+	{                                                                                          \
+		allow, type, maj, min, acc                                                         \
+	}
 
 static bool allows(const struct cg_dev_policy *p, char t, int maj, int min, const char *acc)
 {
@@ -34,19 +38,19 @@ TEST(devbpf_policy_deny_all_then_exceptions)
 {
 	const struct spec_device_rule rules[] = {
 		R(false, 'a', -1, -1, "rwm"), R(true, 'c', 1, 3, "rw"), R(true, 'c', 1, 3, "m"),
-		R(true, 'b', 8, -1, "r"), R(false, 'c', 1, 3, "w"),
+		R(true, 'b', 8, -1, "r"),     R(false, 'c', 1, 3, "w"),
 	};
 	struct cg_dev_policy p = { .allow_all = true };
 
 	cg_dev_policy_apply(&p, rules, ARRAY_SIZE(rules));
 	CHECK(!p.allow_all);
 	CHECK_INT(p.n_ex, 2);
-	CHECK(allows(&p, 'c', 1, 3, "rm"));   /* merged rw + m, then w taken */
+	CHECK(allows(&p, 'c', 1, 3, "rm")); /* merged rw + m, then w taken */
 	CHECK(!allows(&p, 'c', 1, 3, "w"));
-	CHECK(!allows(&p, 'c', 1, 3, "rw"));  /* all of it must be allowed */
+	CHECK(!allows(&p, 'c', 1, 3, "rw")); /* all of it must be allowed */
 	CHECK(allows(&p, 'b', 8, 17, "r"));
 	CHECK(!allows(&p, 'b', 8, 17, "rw"));
-	CHECK(!allows(&p, 'c', 8, 17, "r"));  /* the type matters */
+	CHECK(!allows(&p, 'c', 8, 17, "r")); /* the type matters */
 	CHECK(!allows(&p, 'c', 1, 5, "r"));
 	cg_dev_policy_free(&p);
 }
@@ -54,8 +58,8 @@ TEST(devbpf_policy_deny_all_then_exceptions)
 TEST(devbpf_policy_allow_all_and_resets)
 {
 	const struct spec_device_rule rules[] = {
-		R(false, 'a', -1, -1, ""), R(true, 'c', 1, 3, "rwm"),
-		R(true, 'a', -1, -1, ""), R(false, 'c', 10, 229, "w"), R(false, 'b', -1, -1, "m"),
+		R(false, 'a', -1, -1, ""),   R(true, 'c', 1, 3, "rwm"),  R(true, 'a', -1, -1, ""),
+		R(false, 'c', 10, 229, "w"), R(false, 'b', -1, -1, "m"),
 	};
 	struct cg_dev_policy p = { .allow_all = true };
 
@@ -75,7 +79,9 @@ TEST(devbpf_policy_allow_all_and_resets)
 TEST(devbpf_policy_no_holes_in_wildcards)
 {
 	const struct spec_device_rule rules[] = {
-		R(false, 'a', -1, -1, ""), R(true, 'c', -1, -1, "rwm"), R(false, 'c', 1, 3, "rwm"),
+		R(false, 'a', -1, -1, ""),
+		R(true, 'c', -1, -1, "rwm"),
+		R(false, 'c', 1, 3, "rwm"),
 	};
 	struct cg_dev_policy p = { .allow_all = true };
 
@@ -92,11 +98,11 @@ TEST(devbpf_policy_of_adds_the_defaults_only_with_rules)
 
 	cg_dev_policy_of(&deny, 1, &p);
 	CHECK(!p.allow_all);
-	CHECK(allows(&p, 'c', 1, 3, "rwm"));   /* null */
-	CHECK(allows(&p, 'c', 136, 4, "rw"));  /* a pty */
-	CHECK(allows(&p, 'b', 8, 0, "m"));     /* mknod, not open */
+	CHECK(allows(&p, 'c', 1, 3, "rwm"));  /* null */
+	CHECK(allows(&p, 'c', 136, 4, "rw")); /* a pty */
+	CHECK(allows(&p, 'b', 8, 0, "m"));    /* mknod, not open */
 	CHECK(!allows(&p, 'b', 8, 0, "r"));
-	CHECK(!allows(&p, 'c', 1, 1, "r"));    /* mem */
+	CHECK(!allows(&p, 'c', 1, 1, "r")); /* mem */
 	cg_dev_policy_free(&p);
 	cg_dev_policy_of(&deny, 0, &p);
 	CHECK(p.allow_all);
@@ -120,10 +126,18 @@ static int run_prog(const struct bpf_insn *in, size_t n, uint32_t access_type, u
 		case BPF_LDX | BPF_MEM | BPF_W:
 			r[i->dst_reg] = *(const uint32_t *)((const char *)&ctx + i->off);
 			break;
-		case BPF_ALU64 | BPF_MOV | BPF_X: r[i->dst_reg] = r[i->src_reg]; break;
-		case BPF_ALU64 | BPF_MOV | BPF_K: r[i->dst_reg] = imm; break;
-		case BPF_ALU64 | BPF_AND | BPF_K: r[i->dst_reg] &= imm; break;
-		case BPF_ALU64 | BPF_RSH | BPF_K: r[i->dst_reg] >>= imm; break;
+		case BPF_ALU64 | BPF_MOV | BPF_X:
+			r[i->dst_reg] = r[i->src_reg];
+			break;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+			r[i->dst_reg] = imm;
+			break;
+		case BPF_ALU64 | BPF_AND | BPF_K:
+			r[i->dst_reg] &= imm;
+			break;
+		case BPF_ALU64 | BPF_RSH | BPF_K:
+			r[i->dst_reg] >>= imm;
+			break;
 		case BPF_JMP | BPF_JNE | BPF_K:
 			if (r[i->dst_reg] != imm)
 				pc += (size_t)i->off;
@@ -132,16 +146,17 @@ static int run_prog(const struct bpf_insn *in, size_t n, uint32_t access_type, u
 			if (r[i->dst_reg] == imm)
 				pc += (size_t)i->off;
 			break;
-		case BPF_JMP | BPF_EXIT: return (int)r[0];
-		default: return -1;
+		case BPF_JMP | BPF_EXIT:
+			return (int)r[0];
+		default:
+			return -1;
 		}
 	}
 	return -2; /* fell off the end */
 }
 
 /* Every type, access set and a spread of numbers: program == bookkeeping. */
-static bool prog_matches_policy(const struct cg_dev_policy *p, const struct bpf_insn *in,
-				size_t n)
+static bool prog_matches_policy(const struct cg_dev_policy *p, const struct bpf_insn *in, size_t n)
 {
 	static const int nums[] = { 0, 1, 3, 5, 8, 136, 229, 4095 };
 
@@ -150,13 +165,15 @@ static bool prog_matches_policy(const struct cg_dev_policy *p, const struct bpf_
 			for (size_t a = 0; a < ARRAY_SIZE(nums); a++)
 				for (size_t b = 0; b < ARRAY_SIZE(nums); b++) {
 					char type = t ? 'b' : 'c';
-					uint32_t at = (acc << 16) |
-						      (t ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
-					int want = cg_dev_policy_allows(p, type, nums[a], nums[b], acc);
+					uint32_t at = (acc << 16) | (t ? BPF_DEVCG_DEV_BLOCK
+								       : BPF_DEVCG_DEV_CHAR);
+					int want = cg_dev_policy_allows(p, type, nums[a], nums[b],
+									acc);
 
-					if (run_prog(in, n, at, (uint32_t)nums[a], (uint32_t)nums[b]) != want) {
-						fprintf(stderr, "  %c %d:%d access %u: want %d\n", type,
-							nums[a], nums[b], acc, want);
+					if (run_prog(in, n, at, (uint32_t)nums[a],
+						     (uint32_t)nums[b]) != want) {
+						fprintf(stderr, "  %c %d:%d access %u: want %d\n",
+							type, nums[a], nums[b], acc, want);
 						return false;
 					}
 				}
@@ -180,16 +197,19 @@ static bool check_rules(const struct spec_device_rule *rules, size_t n_rules)
 TEST(devbpf_program_matches_the_policy)
 {
 	const struct spec_device_rule docker[] = {
-		R(false, 'a', -1, -1, "rwm"), R(true, 'c', 10, 200, "rwm"), R(true, 'c', 5, 1, "rwm"),
-		R(true, 'c', 4, 0, "rwm"), R(true, 'c', 4, 1, "rwm"), R(true, 'c', 10, 229, "rw"),
+		R(false, 'a', -1, -1, "rwm"), R(true, 'c', 10, 200, "rwm"),
+		R(true, 'c', 5, 1, "rwm"),    R(true, 'c', 4, 0, "rwm"),
+		R(true, 'c', 4, 1, "rwm"),    R(true, 'c', 10, 229, "rw"),
 	};
 	const struct spec_device_rule blacklist[] = {
-		R(true, 'a', -1, -1, "rwm"), R(false, 'c', 1, 3, "w"), R(false, 'b', -1, 8, "rm"),
+		R(true, 'a', -1, -1, "rwm"),
+		R(false, 'c', 1, 3, "w"),
+		R(false, 'b', -1, 8, "rm"),
 		R(false, 'c', 136, -1, "r"),
 	};
 	const struct spec_device_rule mixed[] = {
-		R(false, 'a', -1, -1, "rwm"), R(true, 'b', 8, -1, "r"), R(true, 'c', -1, 5, "w"),
-		R(false, 'c', 1, 3, "m"), R(true, 'c', 229, 229, ""),
+		R(false, 'a', -1, -1, "rwm"), R(true, 'b', 8, -1, "r"),   R(true, 'c', -1, 5, "w"),
+		R(false, 'c', 1, 3, "m"),     R(true, 'c', 229, 229, ""),
 	};
 
 	CHECK(check_rules(docker, ARRAY_SIZE(docker)));
@@ -200,7 +220,7 @@ TEST(devbpf_program_matches_the_policy)
 TEST(devbpf_program_refuses_numbers_out_of_range)
 {
 	const struct spec_device_rule big[] = { R(false, 'a', -1, -1, ""),
-						 R(true, 'c', 1, 4294967296LL, "r") };
+						R(true, 'c', 1, 4294967296LL, "r") };
 	struct cg_dev_policy p;
 	struct bpf_insn *in = NULL;
 	size_t n = 0;
@@ -284,7 +304,7 @@ TEST(devbpf_kernel_verifies_attaches_and_replaces)
 {
 	const struct spec_device_rule deny_all[] = { R(false, 'a', -1, -1, "rwm") };
 	const struct spec_device_rule deny_loop[] = { R(true, 'a', -1, -1, ""),
-						       R(false, 'b', 7, 0, "r") };
+						      R(false, 'b', 7, 0, "r") };
 	cleanup_free char *dir = NULL, *tmp = xstrdup("/tmp/md-devbpf.XXXXXX");
 	cleanup_free char *kmsg = NULL, *loop = NULL;
 	cleanup_close int dirfd = -1;
@@ -314,7 +334,7 @@ TEST(devbpf_kernel_verifies_attaches_and_replaces)
 	unlink(loop);
 	rmdir(tmp);
 	rmdir(dir);
-	CHECK_INT(null1, 0);     /* a default device */
+	CHECK_INT(null1, 0); /* a default device */
 	CHECK_INT(kmsg1, EPERM);
 	CHECK_INT(count, 1);
 	CHECK_INT(kmsg2, 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* util/mountinfo.c: the one /proc/self/mountinfo parser and its unescape. */
 #include "unit.h"
 #include "util/cleanup.h"
@@ -22,7 +23,8 @@ TEST(mountinfo_unescape)
 
 TEST(mountinfo_line)
 {
-	char l[] = "36 35 98:0 /mnt\\0401 /mnt2 rw,noatime master:1 shared:7 - ext3 /dev/r\\040t rw,errors=continue";
+	char l[] = "36 35 98:0 /mnt\\0401 /mnt2 rw,noatime master:1 shared:7 - ext3 /dev/r\\040t "
+		   "rw,errors=continue";
 	struct md_mountinfo m;
 
 	CHECK_INT(md_mountinfo_parse(l, &m), 0);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* md_open_in_root: whatever the symlinks and ".." in a path, the result
  * stays inside the root, with openat2 and with the fallback walk. */
 #include "unit.h"
@@ -67,8 +68,8 @@ static bool same_as(const struct scratch *s, int fd, const char *rel)
 	cleanup_free char *p = xasprintf("%s/%s", s->root, rel);
 	struct stat a, b;
 
-	return fd >= 0 && fstat(fd, &a) == 0 && lstat(p, &b) == 0 &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return fd >= 0 && fstat(fd, &a) == 0 && lstat(p, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 static bool outside_empty(const struct scratch *s)
@@ -78,8 +79,8 @@ static bool outside_empty(const struct scratch *s)
 	return system(cmd) == 0;
 }
 
-static int open_in(const struct scratch *s, const char *path, int flags,
-		   enum md_create create, int *errnum)
+static int open_in(const struct scratch *s, const char *path, int flags, enum md_create create,
+		   int *errnum)
 {
 	md_error err;
 	int fd;
@@ -91,14 +92,14 @@ static int open_in(const struct scratch *s, const char *path, int flags,
 }
 
 /* Runs a test body on a fresh scratch tree, removed whatever happens. */
-#define SCRATCH_TEST(name)                                         \
-	TEST(name)                                                 \
-	{                                                          \
-		struct scratch s;                                  \
-		CHECK(scratch_init(&s));                           \
-		name##_body(&s, unit_failed);                      \
-		md_path_force_fallback(false);                     \
-		scratch_fini(&s);                                  \
+#define SCRATCH_TEST(name)                                                                         \
+	TEST(name)                                                                                 \
+	{                                                                                          \
+		struct scratch s;                                                                  \
+		CHECK(scratch_init(&s));                                                           \
+		name##_body(&s, unit_failed);                                                      \
+		md_path_force_fallback(false);                                                     \
+		scratch_fini(&s);                                                                  \
 	}
 
 /* Runs body once with openat2 and once with the fallback walk. */
@@ -108,10 +109,11 @@ static void path_symlink_to_root_stays_inside_body(const struct scratch *s, int 
 {
 	int e;
 
-	BOTH_WAYS {
+	BOTH_WAYS
+	{
 		cleanup_close int a = open_in(s, "to_root", O_PATH, MD_NO_CREATE, &e);
-		cleanup_close int b = open_in(s, "/to_root/a/b", O_RDONLY | O_DIRECTORY,
-					      MD_NO_CREATE, &e);
+		cleanup_close int b =
+			open_in(s, "/to_root/a/b", O_RDONLY | O_DIRECTORY, MD_NO_CREATE, &e);
 		cleanup_close int c = open_in(s, "up/a", O_PATH, MD_NO_CREATE, &e);
 		cleanup_close int d = open_in(s, "../../../a/./b/..", O_PATH, MD_NO_CREATE, &e);
 		cleanup_close int f = open_in(s, "abs_ab", O_PATH, MD_NO_CREATE, &e);
@@ -133,7 +135,8 @@ static void path_escape_link_creates_inside_body(const struct scratch *s, int *u
 {
 	int e;
 
-	BOTH_WAYS {
+	BOTH_WAYS
+	{
 		cleanup_free char *dir = xasprintf("d%d", way), *file = xasprintf("f%d", way);
 		cleanup_free char *p1 = xasprintf("up/to_root/a/../%s/x", dir);
 		cleanup_free char *p2 = xasprintf("up/up/%s", file);
@@ -163,7 +166,8 @@ static void path_dangling_and_loops_body(const struct scratch *s, int *unit_fail
 {
 	int e;
 
-	BOTH_WAYS {
+	BOTH_WAYS
+	{
 		cleanup_close int a = open_in(s, "dangle", O_PATH, MD_NO_CREATE, &e);
 		cleanup_close int b = -1, c = -1, d = -1;
 
@@ -186,11 +190,12 @@ static void path_nofollow_returns_the_link_body(const struct scratch *s, int *un
 {
 	int e;
 
-	BOTH_WAYS {
-		cleanup_close int fd = open_in(s, "/a/../to_root", O_PATH | O_NOFOLLOW,
-					       MD_NO_CREATE, &e);
-		cleanup_close int dir = open_in(s, "to_root", O_RDONLY | O_DIRECTORY,
-						MD_NO_CREATE, &e);
+	BOTH_WAYS
+	{
+		cleanup_close int fd =
+			open_in(s, "/a/../to_root", O_PATH | O_NOFOLLOW, MD_NO_CREATE, &e);
+		cleanup_close int dir =
+			open_in(s, "to_root", O_RDONLY | O_DIRECTORY, MD_NO_CREATE, &e);
 		struct stat st;
 
 		CHECK(fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rundevices.c: --device and --device-cgroup-rule as Docker reads them,
  * and the rules `mydocker run` puts in the config. */
 #include "unit.h"
@@ -23,14 +24,14 @@ static char *device(const char *arg)
 	return s;
 }
 
-#define CHECK_DEVICE(arg, want)                 \
-	do {                                    \
-		char *_s = device(arg);         \
-		int _ok = strcmp(_s, want) == 0; \
-		if (!_ok)                       \
-			fprintf(stderr, "  %s -> %s\n", arg, _s); \
-		free(_s);                       \
-		CHECK(_ok);                     \
+#define CHECK_DEVICE(arg, want)                                                                    \
+	do {                                                                                       \
+		char *_s = device(arg);                                                            \
+		int _ok = strcmp(_s, want) == 0;                                                   \
+		if (!_ok)                                                                          \
+			fprintf(stderr, "  %s -> %s\n", arg, _s);                                  \
+		free(_s);                                                                          \
+		CHECK(_ok);                                                                        \
 	} while (0)
 
 TEST(rundev_device_forms)
@@ -119,11 +120,11 @@ TEST(rundev_docker_defaults)
 	CHECK_INT(policy_of(false, NULL, &p), 0);
 	CHECK(!p.allow_all);
 	CHECK(cg_dev_policy_allows(&p, 'c', 1, 1, CG_DEV_MKNOD));
-	CHECK(!cg_dev_policy_allows(&p, 'c', 1, 1, CG_DEV_READ));     /* /dev/mem */
-	CHECK(!cg_dev_policy_allows(&p, 'b', 8, 0, CG_DEV_READ));     /* a disk */
+	CHECK(!cg_dev_policy_allows(&p, 'c', 1, 1, CG_DEV_READ));                  /* /dev/mem */
+	CHECK(!cg_dev_policy_allows(&p, 'b', 8, 0, CG_DEV_READ));                  /* a disk */
 	CHECK(cg_dev_policy_allows(&p, 'c', 10, 200, CG_DEV_READ | CG_DEV_WRITE)); /* tun */
-	CHECK(cg_dev_policy_allows(&p, 'c', 136, 7, CG_DEV_READ | CG_DEV_WRITE)); /* a pty */
-	CHECK(cg_dev_policy_allows(&p, 'c', 5, 1, CG_DEV_WRITE));     /* console */
+	CHECK(cg_dev_policy_allows(&p, 'c', 136, 7, CG_DEV_READ | CG_DEV_WRITE));  /* a pty */
+	CHECK(cg_dev_policy_allows(&p, 'c', 5, 1, CG_DEV_WRITE));                  /* console */
 	cg_dev_policy_free(&p);
 	CHECK_INT(policy_of(false, rules, &p), 0);
 	CHECK(cg_dev_policy_allows(&p, 'b', 7, 3, CG_DEV_READ | CG_DEV_WRITE));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Seccomp: linux.seccomp compiled by src/runtime/seccomp.c, Docker's
  * profile format and default profile (src/runtime/seccomp-default.c), and
  * what `mydocker run` puts in its config. Filters are checked by loading
@@ -25,11 +26,11 @@
 
 #define CAP(c) (UINT64_C(1) << (c))
 /* Docker's default capability set (SECURITY.md). */
-#define DOCKER_CAPS                                                                     \
-	(CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FSETID) | CAP(CAP_FOWNER) |    \
-	 CAP(CAP_MKNOD) | CAP(CAP_NET_RAW) | CAP(CAP_SETGID) | CAP(CAP_SETUID) |          \
-	 CAP(CAP_SETFCAP) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) |                \
-	 CAP(CAP_SYS_CHROOT) | CAP(CAP_KILL) | CAP(CAP_AUDIT_WRITE))
+#define DOCKER_CAPS                                                                                \
+	(CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FSETID) | CAP(CAP_FOWNER) |              \
+	 CAP(CAP_MKNOD) | CAP(CAP_NET_RAW) | CAP(CAP_SETGID) | CAP(CAP_SETUID) |                   \
+	 CAP(CAP_SETFCAP) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) | CAP(CAP_SYS_CHROOT) |   \
+	 CAP(CAP_KILL) | CAP(CAP_AUDIT_WRITE))
 
 /* A fd number that is certainly not open: close() on it fails with EBADF
  * unless a filter answers first. */
@@ -113,7 +114,8 @@ TEST(seccomp_errors_name_the_field)
 		{ "{'defaultAction': 'SCMP_ACT_NOTIFY'}", "SCMP_ACT_NOTIFY is not supported" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '/run/agent.sock'}",
 		  "linux.seccomp.listenerPath: seccomp notify is not supported" },
-		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86', 'SCMP_ARCH_Z80']}",
+		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86', "
+		  "'SCMP_ARCH_Z80']}",
 		  "linux.seccomp.architectures[1]: unknown architecture \"SCMP_ARCH_Z80\"" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_BOGUS']}",
 		  "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_BOGUS\"" },
@@ -137,14 +139,17 @@ TEST(seccomp_errors_name_the_field)
 		  "'action': 'SCMP_ACT_ERRNO'}]}",
 		  "linux.seccomp.syscalls[0].names[1]: must be a syscall name" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
-		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}, "
+		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': "
+		  "'SCMP_CMP_EQ'}, "
 		  "{'index': 1, 'value': 1, 'op': 'SCMP_CMP_ALMOST'}]}]}",
 		  "linux.seccomp.syscalls[0].args[1].op: unknown operator \"SCMP_CMP_ALMOST\"" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
-		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 6, 'value': 1, 'op': 'SCMP_CMP_EQ'}]}]}",
+		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 6, 'value': 1, 'op': "
+		  "'SCMP_CMP_EQ'}]}]}",
 		  "linux.seccomp.syscalls[0].args[0].index: must be 0..5" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
-		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': -1, 'op': 'SCMP_CMP_EQ'}]}]}",
+		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': -1, 'op': "
+		  "'SCMP_CMP_EQ'}]}]}",
 		  "linux.seccomp.syscalls[0].args[0].value: must be an unsigned integer" },
 		{ "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['read'], "
 		  "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1}]}]}",
@@ -195,7 +200,7 @@ TEST(seccomp_actions)
 		int want; /* errno, or -signal */
 	} cases[] = {
 		{ "'SCMP_ACT_ERRNO', 'errnoRet': 13", EACCES },
-		{ "'SCMP_ACT_ERRNO'", EPERM },  /* runtime-spec: EPERM by default */
+		{ "'SCMP_ACT_ERRNO'", EPERM }, /* runtime-spec: EPERM by default */
 		{ "'SCMP_ACT_ERRNO', 'errnoRet': 0", 0 },
 		{ "'SCMP_ACT_ALLOW'", EBADF },
 		{ "'SCMP_ACT_LOG'", EBADF },
@@ -221,7 +226,8 @@ TEST(seccomp_actions)
 	/* defaultErrnoRet, and a default that kills. */
 	CHECK_INT(errno_of("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, "
 			   "'syscalls': [{'names': ['exit_group'], 'action': 'SCMP_ACT_ALLOW'}]}",
-			   SYS_close, NOFD, 0, 0), ENOSYS);
+			   SYS_close, NOFD, 0, 0),
+		  ENOSYS);
 	CHECK_INT(errno_of("{'defaultAction': 'SCMP_ACT_KILL_PROCESS'}", SYS_close, NOFD, 0, 0),
 		  -SIGSYS);
 }
@@ -251,10 +257,11 @@ TEST(seccomp_operators)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		cleanup_free char *p = xasprintf("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': "
-						 "[{'names': ['close'], 'action': 'SCMP_ACT_ERRNO', "
-						 "'errnoRet': 7, 'args': [{'index': 0, %s}]}]}",
-						 cases[i].arg);
+		cleanup_free char *p =
+			xasprintf("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': "
+				  "[{'names': ['close'], 'action': 'SCMP_ACT_ERRNO', "
+				  "'errnoRet': 7, 'args': [{'index': 0, %s}]}]}",
+				  cases[i].arg);
 		int got = errno_of(p, SYS_close, cases[i].fd, 0, 0);
 
 		if (got != cases[i].want) {
@@ -292,11 +299,12 @@ TEST(seccomp_rule_like_default_is_dropped)
 
 TEST(seccomp_flags_and_arches)
 {
-	const char *p = "{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_LOG', "
-			"'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_TSYNC', "
-			"'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'], 'architectures': "
-			"['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'], "
-			"'syscalls': [{'names': ['close'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 7}]}";
+	const char *p =
+		"{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_LOG', "
+		"'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_TSYNC', "
+		"'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'], 'architectures': "
+		"['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'], "
+		"'syscalls': [{'names': ['close'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 7}]}";
 
 	CHECK_INT(errno_of(p, SYS_close, NOFD, 0, 0), E2BIG);
 }
@@ -336,12 +344,13 @@ static char *rule_names(json_object *oci)
 	char *s = xstrdup("");
 
 	for (size_t i = 0; i < json_object_array_length(rules); i++) {
-		json_object *names = json_object_object_get(json_object_array_get_idx(rules, i),
-							   "names");
+		json_object *names =
+			json_object_object_get(json_object_array_get_idx(rules, i), "names");
 
 		for (size_t k = 0; k < json_object_array_length(names); k++) {
-			char *t = xasprintf("%s%s%s", s, *s ? " " : "",
-					    json_object_get_string(json_object_array_get_idx(names, k)));
+			char *t = xasprintf(
+				"%s%s%s", s, *s ? " " : "",
+				json_object_get_string(json_object_array_get_idx(names, k)));
 			free(s);
 			s = t;
 		}
@@ -353,16 +362,23 @@ TEST(docker_includes_and_excludes)
 {
 	cleanup_free char *text = xasprintf(
 		"{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
-		"{'names': ['admin'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'caps': ['CAP_SYS_ADMIN']}},"
+		"{'names': ['admin'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'caps': "
+		"['CAP_SYS_ADMIN']}},"
 		"{'names': ['admin_and_boot'], 'action': 'SCMP_ACT_ALLOW', "
 		" 'includes': {'caps': ['CAP_SYS_ADMIN', 'CAP_SYS_BOOT']}},"
-		"{'names': ['not_admin'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'caps': ['CAP_SYS_ADMIN']}},"
+		"{'names': ['not_admin'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'caps': "
+		"['CAP_SYS_ADMIN']}},"
 		"{'names': ['native'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'arches': ['%s']}},"
-		"{'names': ['foreign'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'arches': ['z80']}},"
-		"{'names': ['not_native'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'arches': ['%s']}},"
-		"{'names': ['old_kernel'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'minKernel': '2.6'}},"
-		"{'names': ['future_kernel'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'minKernel': '999.0'}},"
-		"{'names': ['before_2_6'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'minKernel': '2.6'}},"
+		"{'names': ['foreign'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'arches': "
+		"['z80']}},"
+		"{'names': ['not_native'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'arches': "
+		"['%s']}},"
+		"{'names': ['old_kernel'], 'action': 'SCMP_ACT_ALLOW', 'includes': {'minKernel': "
+		"'2.6'}},"
+		"{'names': ['future_kernel'], 'action': 'SCMP_ACT_ALLOW', 'includes': "
+		"{'minKernel': '999.0'}},"
+		"{'names': ['before_2_6'], 'action': 'SCMP_ACT_ALLOW', 'excludes': {'minKernel': "
+		"'2.6'}},"
 		"{'name': 'legacy', 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 38, "
 		" 'args': [{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]}]}",
 		seccomp_native_goarch(), seccomp_native_goarch());
@@ -519,7 +535,7 @@ TEST(docker_default_profile_with_sys_admin)
 
 static json_object *run_config(struct run_request *r)
 {
-	static char *args[] = { (char *)(uintptr_t)"/bin/true", NULL };
+	static char *args[] = { (char *)(uintptr_t) "/bin/true", NULL };
 	json_object *cfg = NULL;
 
 	r->id = "0123456789abcdef";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.json parsing (src/runtime/spec.c) and the name tables
  * (src/runtime/spec-names.c). Configs are written with ' for " to keep
  * them readable; cfg() swaps them back. */
@@ -75,7 +76,8 @@ static const char *parse_err(const char *members)
 static const char runc_default[] =
 	"{'ociVersion': '1.0.2-dev',"
 	" 'process': {'terminal': true, 'user': {'uid': 0, 'gid': 0}, 'args': ['sh'],"
-	"  'env': ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],"
+	"  'env': ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', "
+	"'TERM=xterm'],"
 	"  'cwd': '/',"
 	"  'capabilities': {"
 	"   'bounding': ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'],"
@@ -147,7 +149,8 @@ TEST(spec_full_values)
 	struct spec *s = parse_ok(
 		"'hostname': 'box', 'domainname': 'example.org',"
 		"'process': {'consoleSize': {'height': 40, 'width': 120},"
-		" 'user': {'uid': 1000, 'gid': 1001, 'umask': 18, 'additionalGids': [5, 4294967294],"
+		" 'user': {'uid': 1000, 'gid': 1001, 'umask': 18, 'additionalGids': [5, "
+		"4294967294],"
 		"  'username': 'me'},"
 		" 'args': ['/bin/sh', '-c', 'echo hi'], 'cwd': '/work', 'oomScoreAdj': -500,"
 		" 'apparmorProfile': 'docker-default', 'selinuxLabel': 'lbl'},"
@@ -269,15 +272,14 @@ TEST(spec_type_errors)
 	CHECK_STR(parse_err("'linux': {'resources': {'memory': {'limit': '1G'}}}"),
 		  "config: linux.resources.memory.limit: expected an integer, got a string");
 	CHECK_STR(parse_err("'linux': {'resources': {'cpu': {'shares': 1.5}}}"),
-		  "config: linux.resources.cpu.shares: expected an integer, got a floating-point number");
+		  "config: linux.resources.cpu.shares: expected an integer, got a floating-point "
+		  "number");
 	CHECK_STR(parse_err("'process': {'args': ['sh', 1]}"),
 		  "config: process.args[1]: expected a string, got an integer");
 	CHECK_STR(parse_err("'process': {'terminal': 'yes'}"),
 		  "config: process.terminal: expected a boolean, got a string");
-	CHECK_STR(parse_err("'process': []"),
-		  "config: process: expected an object, got an array");
-	CHECK_STR(parse_err("'mounts': {}"),
-		  "config: mounts: expected an array, got an object");
+	CHECK_STR(parse_err("'process': []"), "config: process: expected an object, got an array");
+	CHECK_STR(parse_err("'mounts': {}"), "config: mounts: expected an array, got an object");
 	CHECK_STR(parse_err("'annotations': {'a': 1}"),
 		  "config: annotations.a: expected a string, got an integer");
 	CHECK_STR(parse_err("'linux': {'seccomp': []}"),
@@ -290,9 +292,8 @@ TEST(spec_type_errors)
 
 TEST(spec_integer_ranges)
 {
-	struct spec *s = parse_ok(
-		"'process': {'rlimits': [{'type': 'RLIMIT_CORE',"
-		" 'soft': 18446744073709551615, 'hard': 18446744073709551615}]}");
+	struct spec *s = parse_ok("'process': {'rlimits': [{'type': 'RLIMIT_CORE',"
+				  " 'soft': 18446744073709551615, 'hard': 18446744073709551615}]}");
 
 	CHECK(s);
 	CHECK(s->process->rlimits[0].soft == UINT64_MAX);
@@ -300,25 +301,28 @@ TEST(spec_integer_ranges)
 	CHECK_STR(parse_err("'linux': {'resources': {'memory': {'limit': 18446744073709551615}}}"),
 		  "config: linux.resources.memory.limit: 18446744073709551615 is out of range "
 		  "[-9223372036854775808, 9223372036854775807]");
-	CHECK_STR(parse_err("'process': {'rlimits': [{'type': 'RLIMIT_CORE', 'soft': -1, 'hard': 1}]}"),
-		  "config: process.rlimits[0].soft: -1 is negative");
+	CHECK_STR(
+		parse_err(
+			"'process': {'rlimits': [{'type': 'RLIMIT_CORE', 'soft': -1, 'hard': 1}]}"),
+		"config: process.rlimits[0].soft: -1 is negative");
 	CHECK_STR(parse_err("'process': {'user': {'uid': 4294967296}}"),
 		  "config: process.user.uid: 4294967296 is out of range [0, 4294967295]");
 	CHECK_STR(parse_err("'process': {'user': {'gid': -1}}"),
 		  "config: process.user.gid: -1 is out of range [0, 4294967295]");
 	CHECK_STR(parse_err("'process': {'oomScoreAdj': 1001}"),
 		  "config: process.oomScoreAdj: 1001 is out of range [-1000, 1000]");
-	CHECK_STR(parse_err("'linux': {'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 0}]}"),
-		  "config: linux.uidMappings[0].size: 0 is out of range [1, 4294967295]");
+	CHECK_STR(
+		parse_err("'linux': {'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 0}]}"),
+		"config: linux.uidMappings[0].size: 0 is out of range [1, 4294967295]");
 	CHECK_STR(parse_err("'linux': {'resources': {'blockIO': {'weight': 70000}}}"),
 		  "config: linux.resources.blockIO.weight: 70000 is out of range [0, 65535]");
 }
 
 TEST(spec_network)
 {
-	struct spec *s = parse_ok(
-		"'linux': {'resources': {'network': {'classID': 1048577,"
-		" 'priorities': [{'name': 'lo', 'priority': 5}, {'name': 'eth0', 'priority': 4294967295}]}}}");
+	struct spec *s = parse_ok("'linux': {'resources': {'network': {'classID': 1048577,"
+				  " 'priorities': [{'name': 'lo', 'priority': 5}, {'name': 'eth0', "
+				  "'priority': 4294967295}]}}}");
 	struct spec_resources *r = s ? &s->linux.resources : NULL;
 
 	CHECK(s);
@@ -333,11 +337,15 @@ TEST(spec_network)
 	CHECK(s && !s->linux.resources.net_class_id.set && !s->linux.resources.n_net_priorities);
 	spec_free(s);
 	CHECK_STR(parse_err("'linux': {'resources': {'network': {'classID': 4294967296}}}"),
-		  "config: linux.resources.network.classID: 4294967296 is out of range [0, 4294967295]");
-	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': [{'priority': 1}]}}}"),
-		  "config: linux.resources.network.priorities[0].name: required field is missing");
-	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': [{'name': 'lo'}]}}}"),
-		  "config: linux.resources.network.priorities[0].priority: required field is missing");
+		  "config: linux.resources.network.classID: 4294967296 is out of range [0, "
+		  "4294967295]");
+	CHECK_STR(
+		parse_err("'linux': {'resources': {'network': {'priorities': [{'priority': 1}]}}}"),
+		"config: linux.resources.network.priorities[0].name: required field is missing");
+	CHECK_STR(
+		parse_err("'linux': {'resources': {'network': {'priorities': [{'name': 'lo'}]}}}"),
+		"config: linux.resources.network.priorities[0].priority: required field is "
+		"missing");
 	CHECK_STR(parse_err("'linux': {'resources': {'network': {'priorities': "
 			    "[{'name': 'lo', 'priority': -1}]}}}"),
 		  "config: linux.resources.network.priorities[0].priority: -1 is out of range "
@@ -457,12 +465,15 @@ TEST(spec_rlimits)
 	CHECK_INT(s->process->rlimits[0].hard, 4096);
 	CHECK_INT(s->process->rlimits[1].resource, RLIMIT_NPROC);
 	spec_free(s);
-	CHECK_STR(parse_err("'process': {'rlimits': [{'type': 'RLIMIT_FOO', 'soft': 1, 'hard': 1}]}"),
-		  "config: process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
-	CHECK_STR(parse_err("'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 1, 'hard': 1},"
-			    " {'type': 'RLIMIT_NOFILE', 'soft': 2, 'hard': 2}]}"),
-		  "config: process.rlimits[1].type: duplicate rlimit, also at [0]");
-	CHECK_STR(parse_err("'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 2, 'hard': 1}]}"),
+	CHECK_STR(
+		parse_err("'process': {'rlimits': [{'type': 'RLIMIT_FOO', 'soft': 1, 'hard': 1}]}"),
+		"config: process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"");
+	CHECK_STR(
+		parse_err("'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 1, 'hard': 1},"
+			  " {'type': 'RLIMIT_NOFILE', 'soft': 2, 'hard': 2}]}"),
+		"config: process.rlimits[1].type: duplicate rlimit, also at [0]");
+	CHECK_STR(parse_err("'process': {'rlimits': [{'type': 'RLIMIT_NOFILE', 'soft': 2, 'hard': "
+			    "1}]}"),
 		  "config: process.rlimits[0].soft: 2 is above the hard limit 1");
 }
 
@@ -487,8 +498,9 @@ TEST(spec_names_rlimits_namespaces)
 
 TEST(spec_namespaces)
 {
-	struct spec *s = parse_ok("'linux': {'namespaces': [{'type': 'pid'},"
-				  " {'type': 'network', 'path': '/var/run/netns/x'}, {'type': 'time'}]}");
+	struct spec *s =
+		parse_ok("'linux': {'namespaces': [{'type': 'pid'},"
+			 " {'type': 'network', 'path': '/var/run/netns/x'}, {'type': 'time'}]}");
 	const struct spec_namespace *ns;
 
 	CHECK(s);
@@ -523,14 +535,14 @@ static void mount_clear(struct spec_mount *m)
 TEST(spec_mount_options_flags)
 {
 	struct spec_mount m;
-	const char *opts[] = { "nosuid", "nodev", "noexec", "ro", "relatime", "size=64m",
-			       "mode=1777", "sync", "dirsync", "remount", NULL };
-	const char *clears[] = { "ro", "rw", "nosuid", "suid", "dev", "exec", "atime",
-				 "nodiratime", "diratime", "nomand", "async", NULL };
+	const char *opts[] = { "nosuid",    "nodev", "noexec",  "ro",      "relatime", "size=64m",
+			       "mode=1777", "sync",  "dirsync", "remount", NULL };
+	const char *clears[] = { "ro",    "rw",         "nosuid",   "suid",   "dev",   "exec",
+				 "atime", "nodiratime", "diratime", "nomand", "async", NULL };
 
 	CHECK(mount_opts(&m, "tmpfs", opts) == 0);
 	CHECK_INT(m.flags, MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY | MS_RELATIME |
-			   MS_SYNCHRONOUS | MS_DIRSYNC | MS_REMOUNT);
+				   MS_SYNCHRONOUS | MS_DIRSYNC | MS_REMOUNT);
 	CHECK_INT(m.clear, 0);
 	CHECK_STR(m.data, "size=64m,mode=1777");
 	CHECK(!m.bind);
@@ -540,7 +552,7 @@ TEST(spec_mount_options_flags)
 	CHECK(mount_opts(&m, "tmpfs", clears) == 0);
 	CHECK_INT(m.flags, 0);
 	CHECK_INT(m.clear, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-			   MS_NODIRATIME | MS_MANDLOCK | MS_SYNCHRONOUS);
+				   MS_NODIRATIME | MS_MANDLOCK | MS_SYNCHRONOUS);
 	CHECK(m.data == NULL);
 	mount_clear(&m);
 }
@@ -550,8 +562,8 @@ TEST(spec_mount_options_bind_propagation)
 	struct spec_mount m;
 	const char *rbind[] = { "rbind", "rprivate", "ro", NULL };
 	const char *typebind[] = { "shared", NULL };
-	const char *props[] = { "rshared", "slave", "rslave", "private", "unbindable",
-				"runbindable", NULL };
+	const char *props[] = { "rshared",    "slave",       "rslave", "private",
+				"unbindable", "runbindable", NULL };
 	const char *none[] = { NULL };
 
 	CHECK(mount_opts(&m, NULL, rbind) == 0);
@@ -568,8 +580,10 @@ TEST(spec_mount_options_bind_propagation)
 
 	for (size_t i = 0; props[i]; i++) {
 		const char *one[] = { props[i], NULL };
-		unsigned long want[] = { MS_SHARED | MS_REC, MS_SLAVE, MS_SLAVE | MS_REC,
-					 MS_PRIVATE, MS_UNBINDABLE, MS_UNBINDABLE | MS_REC };
+		unsigned long want[] = {
+			MS_SHARED | MS_REC, MS_SLAVE,      MS_SLAVE | MS_REC,
+			MS_PRIVATE,         MS_UNBINDABLE, MS_UNBINDABLE | MS_REC
+		};
 
 		CHECK(mount_opts(&m, "none", one) == 0);
 		CHECK_INT(m.propagation, want[i]);
@@ -586,8 +600,8 @@ TEST(spec_mount_options_bind_propagation)
 TEST(spec_mount_options_special)
 {
 	struct spec_mount m;
-	const char *copyup[] = { "tmpcopyup", "", "defaults", "rro", "rnosuid", "rsuid",
-				 "newinstance", NULL };
+	const char *copyup[] = { "tmpcopyup", "",      "defaults",    "rro",
+				 "rnosuid",   "rsuid", "newinstance", NULL };
 	const char *idmap[] = { "rbind", "idmap", NULL };
 
 	CHECK(mount_opts(&m, "tmpfs", copyup) == 0);
@@ -607,9 +621,10 @@ TEST(spec_mount_options_special)
 
 	CHECK_STR(parse_err("'mounts': [{'destination': '/a', 'options': ['ridmap']}]"),
 		  "config: mounts[0].options: \"ridmap\": idmapped mounts are not supported");
-	CHECK_STR(parse_err("'mounts': [{'destination': '/a',"
-			    " 'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 1}]}]"),
-		  "config: mounts[0]: idmapped mounts (uidMappings, gidMappings) are not supported");
+	CHECK_STR(
+		parse_err("'mounts': [{'destination': '/a',"
+			  " 'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 1}]}]"),
+		"config: mounts[0]: idmapped mounts (uidMappings, gidMappings) are not supported");
 }
 
 TEST(spec_signals)
@@ -642,10 +657,10 @@ TEST(spec_signals)
 
 TEST(spec_devices)
 {
-	struct spec *s = parse_ok(
-		"'linux': {'resources': {'devices': [{'allow': false},"
-		" {'allow': true, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rw'},"
-		" {'allow': true, 'type': '', 'access': 'mrrm'}]}}");
+	struct spec *s =
+		parse_ok("'linux': {'resources': {'devices': [{'allow': false},"
+			 " {'allow': true, 'type': 'c', 'major': 1, 'minor': 3, 'access': 'rw'},"
+			 " {'allow': true, 'type': '', 'access': 'mrrm'}]}}");
 	const struct spec_device_rule *d;
 
 	CHECK(s);
@@ -664,12 +679,17 @@ TEST(spec_devices)
 	CHECK_INT(d[2].type, 'a');
 	CHECK_STR(d[2].access, "mr");
 	spec_free(s);
-	CHECK_STR(parse_err("'linux': {'resources': {'devices': [{'allow': true, 'access': 'rwx'}]}}"),
-		  "config: linux.resources.devices[0].access: expected letters from \"rwm\", got \"rwx\"");
+	CHECK_STR(
+		parse_err(
+			"'linux': {'resources': {'devices': [{'allow': true, 'access': 'rwx'}]}}"),
+		"config: linux.resources.devices[0].access: expected letters from \"rwm\", got "
+		"\"rwx\"");
 	CHECK_STR(parse_err("'linux': {'resources': {'devices': [{'allow': true, 'type': 'p'}]}}"),
-		  "config: linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", got \"p\"");
+		  "config: linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", got "
+		  "\"p\"");
 	CHECK_STR(parse_err("'linux': {'resources': {'devices': [{'allow': true, 'type': 'cb'}]}}"),
-		  "config: linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", got \"cb\"");
+		  "config: linux.resources.devices[0].type: expected \"a\", \"c\" or \"b\", got "
+		  "\"cb\"");
 	CHECK_STR(parse_err("'linux': {'resources': {'devices': [{'access': 'r'}]}}"),
 		  "config: linux.resources.devices[0].allow: required field is missing");
 	CHECK_STR(parse_err("'linux': {'resources': {'devices': [{'allow': true, 'major': -2}]}}"),
@@ -679,7 +699,7 @@ TEST(spec_devices)
 
 TEST(spec_rootfs_propagation)
 {
-	const char *names[] = { "shared", "slave", "private", "unbindable",
+	const char *names[] = { "shared",  "slave",  "private",  "unbindable",
 				"rshared", "rslave", "rprivate", "runbindable" };
 	unsigned long flags[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE };
 
@@ -699,11 +719,12 @@ TEST(spec_rootfs_propagation)
 
 TEST(spec_hooks)
 {
-	struct spec *s = parse_ok(
-		"'hooks': {'prestart': [{'path': '/a', 'args': ['a', 'x'], 'env': ['K=V'], 'timeout': 5}],"
-		" 'createRuntime': [{'path': '/b'}], 'createContainer': [{'path': '/c'}],"
-		" 'startContainer': [{'path': '/d'}], 'poststart': [{'path': '/e'}],"
-		" 'poststop': [{'path': '/f'}, {'path': '/g'}]}");
+	struct spec *s =
+		parse_ok("'hooks': {'prestart': [{'path': '/a', 'args': ['a', 'x'], 'env': "
+			 "['K=V'], 'timeout': 5}],"
+			 " 'createRuntime': [{'path': '/b'}], 'createContainer': [{'path': '/c'}],"
+			 " 'startContainer': [{'path': '/d'}], 'poststart': [{'path': '/e'}],"
+			 " 'poststop': [{'path': '/f'}, {'path': '/g'}]}");
 
 	CHECK(s);
 	CHECK_INT(s->hooks.n_prestart, 1);
@@ -806,7 +827,8 @@ TEST(spec_load_file_errors)
 	CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1);
 	close(fd);
 	CHECK(spec_load_file(path, &s, &test_err) < 0);
-	snprintf(expect, sizeof(expect), "%s: config: ociVersion: expected a string, got an integer", path);
+	snprintf(expect, sizeof(expect),
+		 "%s: config: ociVersion: expected a string, got an integer", path);
 	CHECK_STR(test_err.msg, expect);
 	unlink(path);
 	CHECK(spec_load_file(path, &s, &test_err) < 0);
@@ -875,7 +897,8 @@ static void namespace_parses(const char *name, struct name_check *c)
 static void cap_parses(const char *name, struct name_check *c)
 {
 	char *members = xasprintf("'process': {'args': ['/x'], 'cwd': '/', 'capabilities': "
-				  "{'bounding': ['%s']}}", name);
+				  "{'bounding': ['%s']}}",
+				  name);
 	struct spec *s = parse_ok(members);
 	int num = spec_cap_number(name);
 
@@ -891,7 +914,7 @@ static void cap_parses(const char *name, struct name_check *c)
 static void mount_option_parses(const char *name, struct name_check *c)
 {
 	char *opts[] = { (char *)(uintptr_t)name, NULL };
-	struct spec_mount m = { .type = (char *)(uintptr_t)"bind", .options = opts };
+	struct spec_mount m = { .type = (char *)(uintptr_t) "bind", .options = opts };
 	md_error err;
 
 	if (spec_mount_parse_options(&m, &err) < 0 || m.data) {
@@ -924,7 +947,7 @@ TEST(spec_feature_lists_are_what_the_parser_takes)
 	spec_each_mount_option(check_name, &mo);
 	spec_each_hook(check_name, &hooks);
 	CHECK_INT(ns.bad + caps.bad + mo.bad + hooks.bad, 0);
-	CHECK_INT(ns.n, 8);    /* user and time too */
+	CHECK_INT(ns.n, 8); /* user and time too */
 	CHECK(caps.n >= 41);
 	CHECK(mo.n >= 60);
 	CHECK_INT(hooks.n, 6);

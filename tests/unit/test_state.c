@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* state.c: the container record under a scratch root dir (ids, lock,
  * atomic save/load, list, delete, status from liveness and the fifo, the
  * OCI state object), and hooks.c run against /bin/sh. */
@@ -135,7 +136,8 @@ TEST(state_save_load_round_trip)
 	CHECK_STR(back->owner, "");
 	CHECK_STR(back->cgroup_path, st->cgroup_path);
 	CHECK_STR(back->status, "created");
-	CHECK(back->annotations && json_object_object_get_ex(back->annotations, "org.example.k", &v));
+	CHECK(back->annotations &&
+	      json_object_object_get_ex(back->annotations, "org.example.k", &v));
 	CHECK_STR(json_object_get_string(v), "v w");
 	state_free(back);
 	CHECK_INT(state_load(root, "other", &back, &err), -1);

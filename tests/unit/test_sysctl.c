@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Which sysctls a container may set. */
 #include "unit.h"
 
@@ -12,7 +13,8 @@ static struct spec *with_sysctl(const char *key, const char *namespaces)
 
 	snprintf(text, sizeof(text),
 		 "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"linux\":{"
-		 "\"namespaces\":[%s],\"sysctl\":{\"%s\":\"1\"}}}", namespaces, key);
+		 "\"namespaces\":[%s],\"sysctl\":{\"%s\":\"1\"}}}",
+		 namespaces, key);
 	if (spec_from_string(text, &s, &err) < 0)
 		return NULL;
 	return s;

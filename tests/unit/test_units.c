@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CLI value parsers and the run -> OCI config conversion. */
 #include "unit.h"
 
@@ -76,7 +77,7 @@ static struct spec *spec_of(const struct run_request *r)
 
 TEST(runconfig_defaults)
 {
-	char *args[] = { (char *)(uintptr_t)"/bin/sh", NULL };
+	char *args[] = { (char *)(uintptr_t) "/bin/sh", NULL };
 	struct run_request r = { .id = "0123456789abcdef", .args = args, .rootfs = "/" };
 	struct spec *s = spec_of(&r);
 
@@ -89,7 +90,8 @@ TEST(runconfig_defaults)
 	CHECK(spec_find_namespace(s, CLONE_NEWNET) != NULL);
 	CHECK(spec_find_namespace(s, CLONE_NEWNS) != NULL);
 	CHECK(!s->linux.resources.memory_limit.set);
-	CHECK_STR(s->process->env[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	CHECK_STR(s->process->env[0],
+		  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	CHECK_STR(s->process->env[1], "HOSTNAME=0123456789ab");
 	CHECK_STR(s->process->env[2], "HOME=/root");
 	CHECK(s->process->env[3] == NULL);
@@ -98,12 +100,20 @@ TEST(runconfig_defaults)
 
 TEST(runconfig_limits_env_tty)
 {
-	char *args[] = { (char *)(uintptr_t)"/bin/true", NULL };
-	char *env[] = { (char *)(uintptr_t)"HOME=/x", (char *)(uintptr_t)"A=b c", NULL };
+	char *args[] = { (char *)(uintptr_t) "/bin/true", NULL };
+	char *env[] = { (char *)(uintptr_t) "HOME=/x", (char *)(uintptr_t) "A=b c", NULL };
 	struct run_request r = {
-		.id = "abcdefabcdefabcdef", .args = args, .env = env, .rootfs = "/", .tty = true,
-		.hostname = "box", .memory = { true, 64 << 20 }, .cpu_quota = { true, 50000 },
-		.cpu_period = { true, 100000 }, .pids = { true, 20 }, .cpuset_cpus = "0",
+		.id = "abcdefabcdefabcdef",
+		.args = args,
+		.env = env,
+		.rootfs = "/",
+		.tty = true,
+		.hostname = "box",
+		.memory = { true, 64 << 20 },
+		.cpu_quota = { true, 50000 },
+		.cpu_period = { true, 100000 },
+		.pids = { true, 20 },
+		.cpuset_cpus = "0",
 	};
 	struct spec *s = spec_of(&r);
 
@@ -123,9 +133,11 @@ TEST(runconfig_limits_env_tty)
 
 TEST(resources_alone_for_update)
 {
-	json_object *o = json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9},"
-					    "\"cpu\":{\"shares\":\"x\"}}");
-	json_object *good = json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9}}");
+	json_object *o =
+		json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9},"
+				   "\"cpu\":{\"shares\":\"x\"}}");
+	json_object *good =
+		json_tokener_parse("{\"memory\":{\"limit\":1048576},\"pids\":{\"limit\":9}}");
 	struct spec_resources r;
 	md_error err;
 

@@ -1,20 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -u USER[:GROUP] from passwd/group text, without NSS. */
 #include "unit.h"
 
 #include "engine/containers/users.h"
 
-static const char passwd[] =
-	"root:x:0:0:root:/root:/bin/sh\n"
-	"# a comment\n"
-	"broken line\n"
-	"alice:x:1000:1000:Alice:/home/alice:/bin/sh\n"
-	"bob:x:1001:100::/home/bob:/bin/sh\n";
-static const char group[] =
-	"root:x:0:\n"
-	"users:x:100:alice\n"
-	"alice:x:1000:\n"
-	"wheel:x:10:bob,alice\n"
-	"audio:x:29:alicex\n";
+static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+			     "# a comment\n"
+			     "broken line\n"
+			     "alice:x:1000:1000:Alice:/home/alice:/bin/sh\n"
+			     "bob:x:1001:100::/home/bob:/bin/sh\n";
+static const char group[] = "root:x:0:\n"
+			    "users:x:100:alice\n"
+			    "alice:x:1000:\n"
+			    "wheel:x:10:bob,alice\n"
+			    "audio:x:29:alicex\n";
 
 TEST(users_by_name_with_supplementary_groups)
 {

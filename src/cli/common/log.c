@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/common/log.h"
 #include "util/util.h"
 
@@ -10,8 +11,10 @@
 #include <unistd.h>
 
 static const char *const level_names[] = {
-	[RT_LOG_ERROR] = "error", [RT_LOG_WARN] = "warning",
-	[RT_LOG_INFO] = "info", [RT_LOG_DEBUG] = "debug",
+	[RT_LOG_ERROR] = "error",
+	[RT_LOG_WARN] = "warning",
+	[RT_LOG_INFO] = "info",
+	[RT_LOG_DEBUG] = "debug",
 };
 
 int cli_log_set_format(struct cli_log *l, const char *fmt, md_error *err)
@@ -50,7 +53,7 @@ static void emit(const struct cli_log *l, int fd, enum rt_log_level lvl, const c
 		json_object_object_add(o, "time", json_object_new_string(when));
 		snprintf(line, sizeof(line), "%s\n",
 			 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+								   JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (lvl == RT_LOG_ERROR) {
 		snprintf(line, sizeof(line), "%s: %s\n", l->prog, msg);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The CLIs' logger: text or JSON records ({"level","msg","time"} one per
  * line), to stderr or --log FILE. Errors always reach stderr too, unless
  * the log already goes there. Only the CLI layer prints. */
@@ -10,7 +11,7 @@
 #include "util/error.h"
 
 struct cli_log {
-	int fd;          /* -1 = stderr */
+	int fd; /* -1 = stderr */
 	bool json;
 	bool debug;
 	const char *prog; /* "mydocker" or "mydocker-runtime" */

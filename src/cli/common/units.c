@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/common/units.h"
 
 #include <ctype.h>
@@ -51,8 +52,10 @@ int cli_parse_bytes(const char *s, int64_t *out, md_error *err)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || errno || v < 0 || !isfinite(v) || unit_shift(end, &shift) < 0)
-		return md_error_set(err, EINVAL, "invalid size `%s` (use a number with an "
-				    "optional unit b, k, m, g)", s);
+		return md_error_set(err, EINVAL,
+				    "invalid size `%s` (use a number with an "
+				    "optional unit b, k, m, g)",
+				    s);
 	v = ldexp(v, shift);
 	if (v >= 9.2e18)
 		return md_error_set(err, ERANGE, "size `%s` is too large", s);
@@ -70,8 +73,10 @@ int cli_parse_cpus(const char *s, int64_t period_us, long ncpus, int64_t *quota,
 	if (end == s || *end || errno || !isfinite(v) || v < 0)
 		return md_error_set(err, EINVAL, "invalid --cpus value `%s`", s);
 	if (v < 0.01 || v > (double)ncpus)
-		return md_error_set(err, EINVAL, "range of CPUs is from 0.01 to %ld.00, as "
-				    "there are only %ld CPUs available", ncpus, ncpus);
+		return md_error_set(err, EINVAL,
+				    "range of CPUs is from 0.01 to %ld.00, as "
+				    "there are only %ld CPUs available",
+				    ncpus, ncpus);
 	*quota = (int64_t)llround(v * (double)period_us);
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parsers for CLI values, Docker's forms. Pure; unit-tested. */
 #ifndef MD_UNITS_H
 #define MD_UNITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #ifndef MD_DOCKER_COMMANDS_H
 #define MD_DOCKER_COMMANDS_H
 

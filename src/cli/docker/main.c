@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker: the Docker-style command line. Global flags, then a command. */
 #include "cli/docker/commands.h"
 #include "util/sealed-exe.h"
@@ -6,22 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-	"Usage: mydocker [OPTIONS] COMMAND [ARG...]\n"
-	"\n"
-	"A small container engine.\n"
-	"\n"
-	"Options:\n"
-	"      --log-format text|json  format of log records (default text)\n"
-	"      --log FILE              write log records to FILE\n"
-	"      --debug                 log debug records too\n"
-	"  -h, --help                  print this help\n"
-	"  -v, --version               print the version\n"
-	"\n"
-	"Commands:\n"
-	"  run        Run a command in a new container\n"
-	"\n"
-	"Run 'mydocker COMMAND --help' for more information on a command.\n";
+static const char usage[] = "Usage: mydocker [OPTIONS] COMMAND [ARG...]\n"
+			    "\n"
+			    "A small container engine.\n"
+			    "\n"
+			    "Options:\n"
+			    "      --log-format text|json  format of log records (default text)\n"
+			    "      --log FILE              write log records to FILE\n"
+			    "      --debug                 log debug records too\n"
+			    "  -h, --help                  print this help\n"
+			    "  -v, --version               print the version\n"
+			    "\n"
+			    "Commands:\n"
+			    "  run        Run a command in a new container\n"
+			    "\n"
+			    "Run 'mydocker COMMAND --help' for more information on a command.\n";
 
 struct command {
 	const char *name;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker run: flags -> engine_run_request -> the engine (engine_run). */
 #include "cli/docker/commands.h"
 #include "cli/common/units.h"
@@ -56,9 +57,19 @@ struct run_opts {
 };
 
 enum {
-	OPT_MEMORY_SWAP = 256, OPT_CPUS, OPT_CPUSET_CPUS, OPT_CPUSET_MEMS,
-	OPT_PIDS_LIMIT, OPT_RM, OPT_HELP, OPT_SECURITY_OPT, OPT_PRIVILEGED,
-	OPT_CAP_ADD, OPT_CAP_DROP, OPT_DEVICE, OPT_DEVICE_CGROUP_RULE,
+	OPT_MEMORY_SWAP = 256,
+	OPT_CPUS,
+	OPT_CPUSET_CPUS,
+	OPT_CPUSET_MEMS,
+	OPT_PIDS_LIMIT,
+	OPT_RM,
+	OPT_HELP,
+	OPT_SECURITY_OPT,
+	OPT_PRIVILEGED,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_DEVICE,
+	OPT_DEVICE_CGROUP_RULE,
 };
 
 static const struct option run_options[] = {
@@ -111,8 +122,10 @@ static int add_env(struct run_opts *o, const char *arg, md_error *err)
 static int set_workdir(struct run_request *r, const char *arg, md_error *err)
 {
 	if (arg[0] != '/')
-		return md_error_set(err, 0, "the working directory '%s' is invalid, it "
-				    "needs to be an absolute path", arg);
+		return md_error_set(err, 0,
+				    "the working directory '%s' is invalid, it "
+				    "needs to be an absolute path",
+				    arg);
 	r->workdir = arg;
 	return 0;
 }
@@ -121,7 +134,8 @@ static int set_i64(struct opt_i64 *dst, const char *arg, bool bytes, md_error *e
 {
 	if (bytes && strcmp(arg, "-1") == 0)
 		dst->v = -1;
-	else if ((bytes ? cli_parse_bytes(arg, &dst->v, err) : cli_parse_int64(arg, &dst->v, err)) < 0)
+	else if ((bytes ? cli_parse_bytes(arg, &dst->v, err) : cli_parse_int64(arg, &dst->v, err)) <
+		 0)
 		return -1;
 	dst->set = true;
 	return 0;
@@ -144,8 +158,10 @@ static int set_security_opt(struct run_opts *o, const char *arg, md_error *err)
 	const char *v = arg + strlen("seccomp=");
 
 	if (!md_str_has_prefix(arg, "seccomp=") && !md_str_has_prefix(arg, "seccomp:"))
-		return md_error_set(err, 0, "invalid --security-opt `%s`: only seccomp=unconfined "
-				    "or seccomp=FILE are supported", arg);
+		return md_error_set(err, 0,
+				    "invalid --security-opt `%s`: only seccomp=unconfined "
+				    "or seccomp=FILE are supported",
+				    arg);
 	struct run_request *r = &o->req.config;
 
 	free(o->seccomp_text);
@@ -165,28 +181,62 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	struct run_request *r = &o->req.config;
 
 	switch (c) {
-	case 'i': o->interactive = true; return 0;
-	case 't': r->tty = true; return 0;
-	case 'e': return add_env(o, optarg, err);
-	case 'h': r->hostname = optarg; return 0;
-	case 'w': return set_workdir(r, optarg, err);
-	case 'u': o->req.user = optarg; return 0;
-	case 'm': return set_i64(&r->memory, optarg, true, err);
-	case OPT_MEMORY_SWAP: return set_i64(&r->memory_swap, optarg, true, err);
-	case OPT_CPUS: return set_cpus(r, optarg, err);
-	case 'c': return set_i64(&r->cpu_shares, optarg, false, err);
-	case OPT_CPUSET_CPUS: r->cpuset_cpus = optarg; return 0;
-	case OPT_CPUSET_MEMS: r->cpuset_mems = optarg; return 0;
-	case OPT_PIDS_LIMIT: return set_i64(&r->pids, optarg, false, err);
-	case OPT_RM: return 0;
-	case OPT_SECURITY_OPT: return set_security_opt(o, optarg, err);
-	case OPT_PRIVILEGED: r->privileged = true; return 0;
-	case OPT_CAP_ADD: md_strv_push(&o->cap_add, optarg); return 0;
-	case OPT_CAP_DROP: md_strv_push(&o->cap_drop, optarg); return 0;
-	case OPT_DEVICE: md_strv_push(&o->devices, optarg); return 0;
-	case OPT_DEVICE_CGROUP_RULE: md_strv_push(&o->device_rules, optarg); return 0;
-	case OPT_HELP: fputs(run_usage, stdout); return 1;
-	default: return 0; /* '?' and ':' are handled by the caller */
+	case 'i':
+		o->interactive = true;
+		return 0;
+	case 't':
+		r->tty = true;
+		return 0;
+	case 'e':
+		return add_env(o, optarg, err);
+	case 'h':
+		r->hostname = optarg;
+		return 0;
+	case 'w':
+		return set_workdir(r, optarg, err);
+	case 'u':
+		o->req.user = optarg;
+		return 0;
+	case 'm':
+		return set_i64(&r->memory, optarg, true, err);
+	case OPT_MEMORY_SWAP:
+		return set_i64(&r->memory_swap, optarg, true, err);
+	case OPT_CPUS:
+		return set_cpus(r, optarg, err);
+	case 'c':
+		return set_i64(&r->cpu_shares, optarg, false, err);
+	case OPT_CPUSET_CPUS:
+		r->cpuset_cpus = optarg;
+		return 0;
+	case OPT_CPUSET_MEMS:
+		r->cpuset_mems = optarg;
+		return 0;
+	case OPT_PIDS_LIMIT:
+		return set_i64(&r->pids, optarg, false, err);
+	case OPT_RM:
+		return 0;
+	case OPT_SECURITY_OPT:
+		return set_security_opt(o, optarg, err);
+	case OPT_PRIVILEGED:
+		r->privileged = true;
+		return 0;
+	case OPT_CAP_ADD:
+		md_strv_push(&o->cap_add, optarg);
+		return 0;
+	case OPT_CAP_DROP:
+		md_strv_push(&o->cap_drop, optarg);
+		return 0;
+	case OPT_DEVICE:
+		md_strv_push(&o->devices, optarg);
+		return 0;
+	case OPT_DEVICE_CGROUP_RULE:
+		md_strv_push(&o->device_rules, optarg);
+		return 0;
+	case OPT_HELP:
+		fputs(run_usage, stdout);
+		return 1;
+	default:
+		return 0; /* '?' and ':' are handled by the caller */
 	}
 }
 
@@ -202,17 +252,21 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker run --help'.",
 					    argv[optind - 1]);
 		if (c == ':')
-			return md_error_set(err, 0, "flag needs an argument: `%s`", argv[optind - 1]);
+			return md_error_set(err, 0, "flag needs an argument: `%s`",
+					    argv[optind - 1]);
 		ret = parse_flag(o, c, err);
 		if (ret != 0)
 			return ret;
 	}
 	if (optind >= argc)
-		return md_error_set(err, 0, "\"mydocker run\" requires at least 1 argument.\n"
+		return md_error_set(err, 0,
+				    "\"mydocker run\" requires at least 1 argument.\n"
 				    "See 'mydocker run --help'.");
 	if (argv[optind][0] != '/')
-		return md_error_set(err, 0, "`%s`: images are not supported yet; give the "
-				    "absolute path of a host command", argv[optind]);
+		return md_error_set(err, 0,
+				    "`%s`: images are not supported yet; give the "
+				    "absolute path of a host command",
+				    argv[optind]);
 	r->args = argv + optind;
 	r->env = o->env;
 	r->cap_add = o->cap_add;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec: a new process in a running container. Without --process, the
  * process starts as a copy of the container's own (env, cwd, user,
  * capabilities) with the command line's args and changes, as runc does. */
@@ -14,8 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { E_CONSOLE = 256, E_CWD, E_PIDFILE, E_LABEL, E_APPARMOR, E_NNP, E_PRESERVE,
-       E_IGNORE_PAUSED, E_CGROUP };
+enum {
+	E_CONSOLE = 256,
+	E_CWD,
+	E_PIDFILE,
+	E_LABEL,
+	E_APPARMOR,
+	E_NNP,
+	E_PRESERVE,
+	E_IGNORE_PAUSED,
+	E_CGROUP
+};
 
 struct exec_opts {
 	const char *process_file, *console_socket, *pid_file, *cwd, *user;
@@ -31,25 +41,53 @@ static int exec_flag(void *self, int c, const char *arg, md_error *err)
 	char *end;
 
 	switch (c) {
-	case 'p': o->process_file = arg; break;
-	case E_CONSOLE: o->console_socket = arg; break;
-	case E_PIDFILE: o->pid_file = arg; break;
-	case E_CWD: o->cwd = arg; break;
-	case 'u': o->user = arg; break;
-	case 'e': md_strv_push(&o->env, arg); break;
-	case 'c': md_strv_push(&o->caps, arg); break;
-	case 'g': md_strv_push(&o->gids, arg); break;
-	case 't': o->tty = true; break;
-	case 'd': o->detach = true; break;
-	case E_NNP: o->nnp = true; break;
-	case E_APPARMOR: o->apparmor = arg; break;
-	case E_LABEL: o->label = arg; break;
+	case 'p':
+		o->process_file = arg;
+		break;
+	case E_CONSOLE:
+		o->console_socket = arg;
+		break;
+	case E_PIDFILE:
+		o->pid_file = arg;
+		break;
+	case E_CWD:
+		o->cwd = arg;
+		break;
+	case 'u':
+		o->user = arg;
+		break;
+	case 'e':
+		md_strv_push(&o->env, arg);
+		break;
+	case 'c':
+		md_strv_push(&o->caps, arg);
+		break;
+	case 'g':
+		md_strv_push(&o->gids, arg);
+		break;
+	case 't':
+		o->tty = true;
+		break;
+	case 'd':
+		o->detach = true;
+		break;
+	case E_NNP:
+		o->nnp = true;
+		break;
+	case E_APPARMOR:
+		o->apparmor = arg;
+		break;
+	case E_LABEL:
+		o->label = arg;
+		break;
 	case E_PRESERVE:
 		o->preserve_fds = (int)strtol(arg, &end, 10);
 		if (*end || o->preserve_fds < 0)
-			return md_error_set(err, EINVAL, "--preserve-fds: invalid number `%s`", arg);
+			return md_error_set(err, EINVAL, "--preserve-fds: invalid number `%s`",
+					    arg);
 		break;
-	default: break; /* --ignore-paused, --cgroup: accepted */
+	default:
+		break; /* --ignore-paused, --cgroup: accepted */
 	}
 	return 0;
 }
@@ -98,7 +136,8 @@ static int add_gids(json_object *proc, char **gids, md_error *err)
 		unsigned long g = strtoul(gids[i], &end, 10);
 
 		if (end == gids[i] || *end)
-			return md_error_set(err, EINVAL, "exec: invalid additional gid `%s`", gids[i]);
+			return md_error_set(err, EINVAL, "exec: invalid additional gid `%s`",
+					    gids[i]);
 		json_object_array_add(a, json_object_new_int64((int64_t)g));
 	}
 	return 0;
@@ -121,8 +160,7 @@ static void add_caps(json_object *proc, char **caps)
 }
 
 /* Apply the command line's changes to the base process object. */
-static int apply_flags(json_object *proc, const struct exec_opts *o, char **args,
-		       md_error *err)
+static int apply_flags(json_object *proc, const struct exec_opts *o, char **args, md_error *err)
 {
 	json_object *env;
 
@@ -144,7 +182,8 @@ static int apply_flags(json_object *proc, const struct exec_opts *o, char **args
 	if (o->nnp)
 		json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(1));
 	if (o->apparmor)
-		json_object_object_add(proc, "apparmorProfile", json_object_new_string(o->apparmor));
+		json_object_object_add(proc, "apparmorProfile",
+				       json_object_new_string(o->apparmor));
 	if (o->label)
 		json_object_object_add(proc, "selinuxLabel", json_object_new_string(o->label));
 	add_caps(proc, o->caps);
@@ -213,12 +252,14 @@ static int hand_out(const struct exec_opts *o, struct rt_container *c, md_error 
 	return 0;
 }
 
-static int run_exec(struct oci_ctx *ctx, const char *id, const struct exec_opts *o,
-		    char **args, md_error *err)
+static int run_exec(struct oci_ctx *ctx, const char *id, const struct exec_opts *o, char **args,
+		    md_error *err)
 {
-	struct rt_exec_opts eo = { .stdio = { 0, 1, 2 }, .preserve_fds = o->preserve_fds,
+	struct rt_exec_opts eo = { .stdio = { 0, 1, 2 },
+				   .preserve_fds = o->preserve_fds,
 				   .seccomp_cache_dir = ctx->seccomp_cache,
-				   .log = cli_log_sink, .log_ctx = &ctx->log };
+				   .log = cli_log_sink,
+				   .log_ctx = &ctx->log };
 	struct rt_supervise_opts so = { .in_fd = 0, .out_fd = 1, .tty_fd = isatty(0) ? 0 : -1 };
 	struct rt_supervisor sup = { .sigfd = -1, .raw_fd = -1 };
 	struct spec_process *p = NULL;
@@ -231,7 +272,8 @@ static int run_exec(struct oci_ctx *ctx, const char *id, const struct exec_opts 
 	/* The config create saved: its seccomp filter applies to the process. */
 	if (oci_check_preserve_fds(o->preserve_fds, err) < 0 ||
 	    rt_oci_state(&rt, id, &st, NULL, err) < 0 ||
-	    build_process(ctx, id, o, args, &p, err) < 0 || rt_oci_config(&rt, id, &config, err) < 0)
+	    build_process(ctx, id, o, args, &p, err) < 0 ||
+	    rt_oci_config(&rt, id, &config, err) < 0)
 		goto out;
 	eo.config = config;
 	if (p->terminal && o->detach && !o->console_socket) {
@@ -275,13 +317,17 @@ int oci_exec(struct oci_ctx *ctx, int argc, char **argv)
 		{ "ignore-paused", no_argument, NULL, E_IGNORE_PAUSED },
 		{ "cgroup", required_argument, NULL, E_CGROUP },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 } };
+		{ NULL, 0, NULL, 0 }
+	};
 	struct exec_opts o = { 0 };
 	struct oci_flags f = {
 		.usage = "Usage: mydocker-runtime exec [--process FILE] [--detach] [--tty] "
 			 "[--console-socket PATH] [--pid-file PATH] [--cwd DIR] [--env K=V] "
 			 "[--user UID[:GID]] [--cap CAP] ID [COMMAND [ARG...]]\n",
-		.options = opts, .shortopts = "p:u:e:c:g:tdh", .on_flag = exec_flag, .self = &o,
+		.options = opts,
+		.shortopts = "p:u:e:c:g:tdh",
+		.on_flag = exec_flag,
+		.self = &o,
 		.stop_at_arg = true,
 	};
 	md_error err;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared verb-flag parsing for mydocker-runtime. */
 #include "cli/oci/oci.h"
 #include "runtime/userns.h"
@@ -49,8 +50,7 @@ int oci_need_id(int argc, char **argv, const char **id, md_error *err)
 	return 0;
 }
 
-int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id,
-		 md_error *err)
+int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id, md_error *err)
 {
 	int r = oci_parse_flags(f, argc, argv, err);
 

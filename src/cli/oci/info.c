@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verbs that describe rather than run: spec, features. */
 #include "cli/oci/oci.h"
 #include "runtime/seccomp.h"
@@ -15,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define JSON_OUT (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | \
-		  JSON_C_TO_STRING_NOSLASHESCAPE)
+#define JSON_OUT                                                                                   \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct spec_opts {
 	const char *bundle;
@@ -46,7 +47,10 @@ int oci_spec(struct oci_ctx *ctx, int argc, char **argv)
 	struct oci_flags f = {
 		.usage = "Usage: mydocker-runtime spec [--bundle DIR] [--rootless]\n"
 			 "Write a starter config.json into the bundle (default: .).\n",
-		.options = opts, .shortopts = "b:h", .on_flag = spec_flag, .self = &o,
+		.options = opts,
+		.shortopts = "b:h",
+		.on_flag = spec_flag,
+		.self = &o,
 	};
 	cleanup_free char *path = NULL;
 	json_object *cfg;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the OCI verbs share: the core's context, the console socket, pid
  * files, failure reporting. */
 #include "cli/oci/oci-internal.h"
@@ -15,8 +16,10 @@
 
 struct rt_oci oci_rt(struct oci_ctx *ctx)
 {
-	return (struct rt_oci){ .root = ctx->root, .systemd_cgroup = ctx->systemd_cgroup,
-				.log = cli_log_sink, .log_ctx = &ctx->log,
+	return (struct rt_oci){ .root = ctx->root,
+				.systemd_cgroup = ctx->systemd_cgroup,
+				.log = cli_log_sink,
+				.log_ctx = &ctx->log,
 				.seccomp_cache_dir = ctx->seccomp_cache };
 }
 
@@ -54,6 +57,7 @@ int oci_check_preserve_fds(int n, md_error *err)
 {
 	for (int fd = 3; fd < 3 + n; fd++)
 		if (fcntl(fd, F_GETFD) < 0)
-			return md_error_set(err, EBADF, "--preserve-fds=%d: fd %d is not open", n, fd);
+			return md_error_set(err, EBADF, "--preserve-fds=%d: fd %d is not open", n,
+					    fd);
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* create, start, run, delete: a container's life as runc drives it. */
 #include "cli/oci/oci-internal.h"
 #include "runtime/supervise.h"
@@ -41,17 +42,31 @@ static int create_flag(void *self, int c, const char *arg, md_error *err)
 	char *end;
 
 	switch (c) {
-	case 'b': o->bundle = arg; break;
-	case O_CONSOLE: o->console_socket = arg; break;
-	case O_PIDFILE: o->pid_file = arg; break;
-	case O_NOPIVOT: o->no_pivot = true; break;
-	case O_NOKEYRING: break; /* we never make a session keyring */
-	case 'd': o->detach = true; break;
-	case O_KEEP: o->keep = true; break;
+	case 'b':
+		o->bundle = arg;
+		break;
+	case O_CONSOLE:
+		o->console_socket = arg;
+		break;
+	case O_PIDFILE:
+		o->pid_file = arg;
+		break;
+	case O_NOPIVOT:
+		o->no_pivot = true;
+		break;
+	case O_NOKEYRING:
+		break; /* we never make a session keyring */
+	case 'd':
+		o->detach = true;
+		break;
+	case O_KEEP:
+		o->keep = true;
+		break;
 	case O_PRESERVE:
 		o->preserve_fds = (int)strtol(arg, &end, 10);
 		if (*end || o->preserve_fds < 0)
-			return md_error_set(err, EINVAL, "--preserve-fds: invalid number `%s`", arg);
+			return md_error_set(err, EINVAL, "--preserve-fds: invalid number `%s`",
+					    arg);
 		break;
 	}
 	return 0;
@@ -67,7 +82,8 @@ static int check_console(void *ctx, const struct spec *spec, md_error *err)
 	if (tty && o->detach && !o->console_socket)
 		return md_error_set(err, EINVAL, "cannot allocate a tty without --console-socket");
 	if (!tty && o->console_socket)
-		return md_error_set(err, EINVAL, "--console-socket given but process.terminal "
+		return md_error_set(err, EINVAL,
+				    "--console-socket given but process.terminal "
 				    "is false");
 	return 0;
 }
@@ -89,9 +105,12 @@ static int do_create(struct oci_ctx *ctx, struct oci_create_opts *o, const char 
 		     struct rt_container **out, md_error *err)
 {
 	struct rt_oci rt = oci_rt(ctx);
-	struct rt_oci_create_opts co = { .bundle = o->bundle, .preserve_fds = o->preserve_fds,
-					 .no_pivot = o->no_pivot, .check = check_console,
-					 .created = hand_out, .ctx = o };
+	struct rt_oci_create_opts co = { .bundle = o->bundle,
+					 .preserve_fds = o->preserve_fds,
+					 .no_pivot = o->no_pivot,
+					 .check = check_console,
+					 .created = hand_out,
+					 .ctx = o };
 
 	if (oci_check_preserve_fds(o->preserve_fds, err) < 0)
 		return -1;
@@ -108,7 +127,10 @@ int oci_create(struct oci_ctx *ctx, int argc, char **argv)
 	struct oci_flags f = {
 		.usage = "Usage: mydocker-runtime create [--bundle DIR] [--console-socket PATH] "
 			 "[--pid-file PATH] [--no-pivot] [--preserve-fds N] ID\n",
-		.options = create_options, .shortopts = "b:h", .on_flag = create_flag, .self = &o,
+		.options = create_options,
+		.shortopts = "b:h",
+		.on_flag = create_flag,
+		.self = &o,
 	};
 	struct rt_container *c = NULL;
 	const char *id;
@@ -145,8 +167,10 @@ static int start_created(struct oci_ctx *ctx, const char *id, md_error *err)
 
 int oci_start(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-	struct oci_flags f = { .usage = "Usage: mydocker-runtime start ID\n", .options = opts,
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	struct oci_flags f = { .usage = "Usage: mydocker-runtime start ID\n",
+			       .options = opts,
 			       .shortopts = "h" };
 	const char *id;
 	md_error err;
@@ -170,12 +194,14 @@ static int delete_flag(void *self, int c, const char *arg, md_error *err)
 
 int oci_delete(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	bool force = false;
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime delete [--force] ID\n",
-			       .options = opts, .shortopts = "fh", .on_flag = delete_flag,
+			       .options = opts,
+			       .shortopts = "fh",
+			       .on_flag = delete_flag,
 			       .self = &force };
 	struct rt_oci rt = oci_rt(ctx);
 	const char *id;
@@ -208,8 +234,7 @@ static int run_foreground(struct oci_ctx *ctx, const struct oci_create_opts *o,
 	if (rt_oci_start(&rt, c->id, err) == 0 && rt_supervise(sup, c, &so, err) == 0)
 		status = rt_exit_code(c->wait_status);
 	rt_supervisor_fini(sup);
-	if (!o->keep && rt_oci_delete(&rt, c->id, true, status < 0 ? NULL : err) < 0 &&
-	    status >= 0)
+	if (!o->keep && rt_oci_delete(&rt, c->id, true, status < 0 ? NULL : err) < 0 && status >= 0)
 		return -1;
 	return status;
 }
@@ -231,7 +256,10 @@ int oci_run(struct oci_ctx *ctx, int argc, char **argv)
 	struct oci_flags f = {
 		.usage = "Usage: mydocker-runtime run [--bundle DIR] [--detach] [--console-socket "
 			 "PATH] [--pid-file PATH] [--no-pivot] [--preserve-fds N] [--keep] ID\n",
-		.options = create_options, .shortopts = "b:dh", .on_flag = create_flag, .self = &o,
+		.options = create_options,
+		.shortopts = "b:dh",
+		.on_flag = create_flag,
+		.self = &o,
 	};
 	struct rt_container *c = NULL;
 	struct rt_supervisor sup = { .sigfd = -1, .raw_fd = -1 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker-runtime: global flags, then a verb, as runc takes them. */
 #include "cli/oci/oci.h"
 #include "util/sealed-exe.h"
@@ -45,11 +46,14 @@ static const struct verb {
 	const char *name;
 	oci_verb_fn fn;
 } verbs[] = {
-	{ "create", oci_create }, { "start", oci_start }, { "run", oci_run },
-	{ "state", oci_state }, { "kill", oci_kill }, { "delete", oci_delete },
-	{ "exec", oci_exec }, { "ps", oci_ps }, { "list", oci_list },
-	{ "pause", oci_pause }, { "resume", oci_resume }, { "update", oci_update },
-	{ "events", oci_events }, { "features", oci_features }, { "spec", oci_spec },
+	{ "create", oci_create }, { "start", oci_start },
+	{ "run", oci_run },       { "state", oci_state },
+	{ "kill", oci_kill },     { "delete", oci_delete },
+	{ "exec", oci_exec },     { "ps", oci_ps },
+	{ "list", oci_list },     { "pause", oci_pause },
+	{ "resume", oci_resume }, { "update", oci_update },
+	{ "events", oci_events }, { "features", oci_features },
+	{ "spec", oci_spec },
 };
 
 /* The verbs whose processes clone into or join a container run from a
@@ -57,8 +61,7 @@ static const struct verb {
  * --version or --help, do not pay for the copy. */
 static bool enters_container(const char *verb)
 {
-	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 ||
-	       strcmp(verb, "exec") == 0;
+	return strcmp(verb, "create") == 0 || strcmp(verb, "run") == 0 || strcmp(verb, "exec") == 0;
 }
 
 static void print_version(void)
@@ -89,19 +92,33 @@ static const struct option global_options[] = {
 static int global_flag(struct oci_ctx *ctx, int c, md_error *err)
 {
 	switch (c) {
-	case G_ROOT: ctx->root = optarg; return 0;
-	case G_LOG: return cli_log_open(&ctx->log, optarg, err);
-	case G_LOG_FORMAT: return cli_log_set_format(&ctx->log, optarg, err);
-	case G_DEBUG: ctx->log.debug = true; return 0;
-	case G_SYSTEMD: ctx->systemd_cgroup = true; return 0;
+	case G_ROOT:
+		ctx->root = optarg;
+		return 0;
+	case G_LOG:
+		return cli_log_open(&ctx->log, optarg, err);
+	case G_LOG_FORMAT:
+		return cli_log_set_format(&ctx->log, optarg, err);
+	case G_DEBUG:
+		ctx->log.debug = true;
+		return 0;
+	case G_SYSTEMD:
+		ctx->systemd_cgroup = true;
+		return 0;
 	case G_ROOTLESS:
 		if (strcmp(optarg, "true") && strcmp(optarg, "false") && strcmp(optarg, "auto"))
 			return md_error_set(err, EINVAL, "--rootless: want true, false or auto");
 		return 0;
-	case G_CRIU: return 0;
-	case 'v': print_version(); return 1;
-	case 'h': fputs(usage, stdout); return 1;
-	default: return md_error_set(err, 0, "unknown global flag `%s`", optarg ? optarg : "");
+	case G_CRIU:
+		return 0;
+	case 'v':
+		print_version();
+		return 1;
+	case 'h':
+		fputs(usage, stdout);
+		return 1;
+	default:
+		return md_error_set(err, 0, "unknown global flag `%s`", optarg ? optarg : "");
 	}
 }
 

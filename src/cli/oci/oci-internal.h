@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the mydocker-runtime verbs. */
 #ifndef MD_OCI_INTERNAL_H
 #define MD_OCI_INTERNAL_H

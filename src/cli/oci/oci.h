@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker-runtime: the runc-compatible command line over the runtime core. */
 #ifndef MD_OCI_H
 #define MD_OCI_H
@@ -16,7 +17,7 @@
 
 struct oci_ctx {
 	struct cli_log log;
-	const char *root;      /* --root */
+	const char *root; /* --root */
 	bool systemd_cgroup;
 	const char *seccomp_cache; /* MD_SECCOMP_CACHE_DIR under root */
 };
@@ -59,8 +60,7 @@ int oci_parse_flags(const struct oci_flags *f, int argc, char **argv, md_error *
  * root. */
 const char *oci_default_root(void);
 
-int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id,
-		 md_error *err);
+int oci_parse_id(const struct oci_flags *f, int argc, char **argv, const char **id, md_error *err);
 
 /* Exactly one positional argument, the container id, at argv[optind]. */
 int oci_need_id(int argc, char **argv, const char **id, md_error *err);

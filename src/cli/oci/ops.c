@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ps, pause, resume, update, events: operations on a container's cgroup. */
 #include "cli/oci/oci-internal.h"
 #include "cli/common/units.h"
@@ -12,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-static const struct option help_only[] = {
-	{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+static const struct option help_only[] = { { "help", no_argument, NULL, 'h' },
+					   { NULL, 0, NULL, 0 } };
 
 /* Load the state and open the cgroup of a container that is not stopped. */
-static int open_live(struct oci_ctx *ctx, const char *id, struct rt_state **st,
-		     struct cgroup **cg, md_error *err)
+static int open_live(struct oci_ctx *ctx, const char *id, struct rt_state **st, struct cgroup **cg,
+		     md_error *err)
 {
 	struct rt_oci rt = oci_rt(ctx);
 	enum rt_status s;
@@ -54,7 +55,8 @@ static int ps_table(pid_t *pids, size_t n, char **ps_args, md_error *err)
 		long v = -1;
 
 		snprintf(copy, sizeof(copy), "%s", line);
-		for (tok = strtok_r(copy, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save), col++) {
+		for (tok = strtok_r(copy, " \t\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\n", &save), col++) {
 			if (pid_col < 0 && strcmp(tok, "PID") == 0) {
 				pid_col = col;
 				fputs(line, stdout);
@@ -87,13 +89,16 @@ static int ps_flag(void *self, int c, const char *arg, md_error *err)
 
 int oci_ps(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "format", required_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	bool json = false;
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime ps [--format table|json] ID "
 					"[ps options]\n",
-			       .options = opts, .shortopts = "f:h", .on_flag = ps_flag, .self = &json,
+			       .options = opts,
+			       .shortopts = "f:h",
+			       .on_flag = ps_flag,
+			       .self = &json,
 			       .stop_at_arg = true };
 	struct rt_state *st = NULL;
 	struct cgroup *cg = NULL;
@@ -131,7 +136,8 @@ static int freeze_verb(struct oci_ctx *ctx, int argc, char **argv, bool frozen)
 {
 	struct oci_flags f = { .usage = frozen ? "Usage: mydocker-runtime pause ID\n"
 					       : "Usage: mydocker-runtime resume ID\n",
-			       .options = help_only, .shortopts = "h" };
+			       .options = help_only,
+			       .shortopts = "h" };
 	struct rt_oci rt = oci_rt(ctx);
 	const char *id;
 	md_error err;
@@ -156,8 +162,20 @@ int oci_resume(struct oci_ctx *ctx, int argc, char **argv)
 	return freeze_verb(ctx, argc, argv, false);
 }
 
-enum { U_RESOURCES = 256, U_MEMORY, U_SWAP, U_RESERVATION, U_SHARES, U_QUOTA, U_PERIOD,
-       U_CPUS, U_MEMS, U_PIDS, U_BLKIO, U_KMEM };
+enum {
+	U_RESOURCES = 256,
+	U_MEMORY,
+	U_SWAP,
+	U_RESERVATION,
+	U_SHARES,
+	U_QUOTA,
+	U_PERIOD,
+	U_CPUS,
+	U_MEMS,
+	U_PIDS,
+	U_BLKIO,
+	U_KMEM
+};
 
 struct update_opts {
 	const char *resources_file;
@@ -182,19 +200,38 @@ static int update_flag(void *self, int c, const char *arg, md_error *err)
 
 	o->any_flag = o->any_flag || c != U_RESOURCES;
 	switch (c) {
-	case 'r': case U_RESOURCES: o->resources_file = arg; return 0;
-	case U_MEMORY: return set_opt(&r->memory_limit, arg, true, err);
-	case U_SWAP: return set_opt(&r->memory_swap, arg, true, err);
-	case U_RESERVATION: return set_opt(&r->memory_reservation, arg, true, err);
-	case U_SHARES: return set_opt(&r->cpu_shares, arg, false, err);
-	case U_QUOTA: return set_opt(&r->cpu_quota, arg, false, err);
-	case U_PERIOD: return set_opt(&r->cpu_period, arg, false, err);
-	case U_PIDS: return set_opt(&r->pids_limit, arg, false, err);
-	case U_BLKIO: return set_opt(&r->blkio_weight, arg, false, err);
-	case U_CPUS: free(r->cpuset_cpus); r->cpuset_cpus = xstrdup(arg); return 0;
-	case U_MEMS: free(r->cpuset_mems); r->cpuset_mems = xstrdup(arg); return 0;
-	case U_KMEM: return 0; /* kernel memory limits are gone from the kernel */
-	default: return 0;
+	case 'r':
+	case U_RESOURCES:
+		o->resources_file = arg;
+		return 0;
+	case U_MEMORY:
+		return set_opt(&r->memory_limit, arg, true, err);
+	case U_SWAP:
+		return set_opt(&r->memory_swap, arg, true, err);
+	case U_RESERVATION:
+		return set_opt(&r->memory_reservation, arg, true, err);
+	case U_SHARES:
+		return set_opt(&r->cpu_shares, arg, false, err);
+	case U_QUOTA:
+		return set_opt(&r->cpu_quota, arg, false, err);
+	case U_PERIOD:
+		return set_opt(&r->cpu_period, arg, false, err);
+	case U_PIDS:
+		return set_opt(&r->pids_limit, arg, false, err);
+	case U_BLKIO:
+		return set_opt(&r->blkio_weight, arg, false, err);
+	case U_CPUS:
+		free(r->cpuset_cpus);
+		r->cpuset_cpus = xstrdup(arg);
+		return 0;
+	case U_MEMS:
+		free(r->cpuset_mems);
+		r->cpuset_mems = xstrdup(arg);
+		return 0;
+	case U_KMEM:
+		return 0; /* kernel memory limits are gone from the kernel */
+	default:
+		return 0;
 	}
 }
 
@@ -219,25 +256,28 @@ static int read_resources(const char *file, struct spec_resources *r, md_error *
 
 int oci_update(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "resources", required_argument, NULL, U_RESOURCES },
-		{ "memory", required_argument, NULL, U_MEMORY },
-		{ "memory-swap", required_argument, NULL, U_SWAP },
-		{ "memory-reservation", required_argument, NULL, U_RESERVATION },
-		{ "kernel-memory", required_argument, NULL, U_KMEM },
-		{ "cpu-shares", required_argument, NULL, U_SHARES },
-		{ "cpu-quota", required_argument, NULL, U_QUOTA },
-		{ "cpu-period", required_argument, NULL, U_PERIOD },
-		{ "cpuset-cpus", required_argument, NULL, U_CPUS },
-		{ "cpuset-mems", required_argument, NULL, U_MEMS },
-		{ "pids-limit", required_argument, NULL, U_PIDS },
-		{ "blkio-weight", required_argument, NULL, U_BLKIO },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "resources", required_argument, NULL, U_RESOURCES },
+					      { "memory", required_argument, NULL, U_MEMORY },
+					      { "memory-swap", required_argument, NULL, U_SWAP },
+					      { "memory-reservation", required_argument, NULL,
+						U_RESERVATION },
+					      { "kernel-memory", required_argument, NULL, U_KMEM },
+					      { "cpu-shares", required_argument, NULL, U_SHARES },
+					      { "cpu-quota", required_argument, NULL, U_QUOTA },
+					      { "cpu-period", required_argument, NULL, U_PERIOD },
+					      { "cpuset-cpus", required_argument, NULL, U_CPUS },
+					      { "cpuset-mems", required_argument, NULL, U_MEMS },
+					      { "pids-limit", required_argument, NULL, U_PIDS },
+					      { "blkio-weight", required_argument, NULL, U_BLKIO },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	struct update_opts o = { 0 };
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime update [--resources FILE|-] "
 					"[--memory N --cpu-shares N ...] ID\n",
-			       .options = opts, .shortopts = "r:h", .on_flag = update_flag, .self = &o };
+			       .options = opts,
+			       .shortopts = "r:h",
+			       .on_flag = update_flag,
+			       .self = &o };
 	struct spec_resources file_res = { 0 };
 	struct rt_oci rt = oci_rt(ctx);
 	struct rt_state *st = NULL;
@@ -332,13 +372,17 @@ static int print_stats(struct oci_ctx *ctx, const char *id, md_error *err)
 
 int oci_events(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "stats", no_argument, NULL, 's' }, { "interval", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "stats", no_argument, NULL, 's' },
+					      { "interval", required_argument, NULL, 'i' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	struct events_opts o = { .interval = 5 };
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime events [--stats] [--interval "
 					"SECONDS] ID\n",
-			       .options = opts, .shortopts = "h", .on_flag = events_flag, .self = &o };
+			       .options = opts,
+			       .shortopts = "h",
+			       .on_flag = events_flag,
+			       .self = &o };
 	const char *id;
 	md_error err;
 	int r;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* state, list, kill. */
 #include "cli/oci/oci-internal.h"
 #include "util/cleanup.h"
@@ -9,16 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#define JSON_OUT (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | \
-		  JSON_C_TO_STRING_NOSLASHESCAPE)
+#define JSON_OUT                                                                                   \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-static const struct option help_only[] = {
-	{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+static const struct option help_only[] = { { "help", no_argument, NULL, 'h' },
+					   { NULL, 0, NULL, 0 } };
 
 int oci_state(struct oci_ctx *ctx, int argc, char **argv)
 {
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime state ID\n",
-			       .options = help_only, .shortopts = "h" };
+			       .options = help_only,
+			       .shortopts = "h" };
 	struct rt_oci rt = oci_rt(ctx);
 	struct rt_state *st = NULL;
 	enum rt_status s;
@@ -81,12 +83,16 @@ static void list_one(struct oci_ctx *ctx, const char *id, const struct list_opts
 
 int oci_list(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' }, { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' },
+					      { "format", required_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	struct list_opts o = { 0 };
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime list [-q] [--format table|json]\n",
-			       .options = opts, .shortopts = "qf:h", .on_flag = list_flag, .self = &o };
+			       .options = opts,
+			       .shortopts = "qf:h",
+			       .on_flag = list_flag,
+			       .self = &o };
 	cleanup_strv char **ids = NULL;
 	json_object *all = json_object_new_array();
 	md_error err;
@@ -120,12 +126,15 @@ static int kill_flag(void *self, int c, const char *arg, md_error *err)
 
 int oci_kill(struct oci_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "all", no_argument, NULL, 'a' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	bool all = false;
 	struct oci_flags f = { .usage = "Usage: mydocker-runtime kill [--all] ID [SIGNAL]\n",
-			       .options = opts, .shortopts = "ah", .on_flag = kill_flag, .self = &all };
+			       .options = opts,
+			       .shortopts = "ah",
+			       .on_flag = kill_flag,
+			       .self = &all };
 	struct rt_oci rt = oci_rt(ctx);
 	int r, sig = SIGTERM;
 	md_error err;

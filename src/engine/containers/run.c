@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine_run: request -> checks -> store entry -> OCI config -> runtime core. */
 #include "engine/containers/run.h"
 #include "engine/containers/store.h"
@@ -30,14 +31,17 @@ static int check_limits(const struct run_request *r, md_error *err)
 		return md_error_set(err, 0, "Minimum memory limit allowed is 6MB");
 	if (r->memory_swap.set && r->memory_swap.v != -1) {
 		if (!r->memory.set)
-			return md_error_set(err, 0, "You should always set the Memory limit "
+			return md_error_set(err, 0,
+					    "You should always set the Memory limit "
 					    "when using Memoryswap limit");
 		if (r->memory_swap.v < r->memory.v)
-			return md_error_set(err, 0, "Minimum memoryswap limit should be larger "
+			return md_error_set(err, 0,
+					    "Minimum memoryswap limit should be larger "
 					    "than memory limit");
 	}
 	if (r->cpu_shares.set && r->cpu_shares.v < 0)
-		return md_error_set(err, 0, "invalid --cpu-shares %lld", (long long)r->cpu_shares.v);
+		return md_error_set(err, 0, "invalid --cpu-shares %lld",
+				    (long long)r->cpu_shares.v);
 	return 0;
 }
 
@@ -59,8 +63,8 @@ static int resolve_user(const char *user, struct run_request *cfg, struct run_us
 }
 
 /* cfg: r's config with the user's ids, which point into u (users_free). */
-static int prepare(const struct engine_run_request *r, struct run_request *cfg,
-		   struct run_user *u, md_error *err)
+static int prepare(const struct engine_run_request *r, struct run_request *cfg, struct run_user *u,
+		   md_error *err)
 {
 	uint64_t caps;
 
@@ -120,16 +124,17 @@ static bool oom_killed(const struct engine_run_request *r, struct rt_container *
 
 	if (cgroup_oom_kills(c->cgroup, &kills, NULL) < 0 || kills <= 0)
 		return false;
-	snprintf(msg, sizeof(msg), "container %.12s: killed by the OOM killer "
-		 "(memory limit reached)", c->id);
+	snprintf(msg, sizeof(msg),
+		 "container %.12s: killed by the OOM killer "
+		 "(memory limit reached)",
+		 c->id);
 	log_msg(r, RT_LOG_ERROR, msg);
 	return true;
 }
 
 /* Kill what is left, remove the cgroups. A failure is worth telling only
  * when the container ran: otherwise err already says what went wrong. */
-static void remove_container(const struct engine_run_request *r, struct rt_container *c,
-			     bool ran)
+static void remove_container(const struct engine_run_request *r, struct rt_container *c, bool ran)
 {
 	md_error err;
 
@@ -146,9 +151,11 @@ static int run_container(const struct engine_run_request *r, const char *id,
 		.id = id,
 		.stdio = { r->in_fd, r->out_fd, r->err_fd },
 		.seccomp_cache_dir = ENGINE_SECCOMP_CACHE_DIR,
-		.log = r->log, .log_ctx = r->log_ctx,
+		.log = r->log,
+		.log_ctx = r->log_ctx,
 	};
-	struct rt_supervise_opts so = { .in_fd = r->in_fd, .out_fd = r->out_fd,
+	struct rt_supervise_opts so = { .in_fd = r->in_fd,
+					.out_fd = r->out_fd,
 					.tty_fd = r->tty_fd };
 	struct rt_supervisor sup;
 	struct rt_container *c = NULL;
@@ -170,8 +177,7 @@ out:
 	return ret;
 }
 
-int engine_run(const struct engine_run_request *r, struct engine_run_result *res,
-	       md_error *err)
+int engine_run(const struct engine_run_request *r, struct engine_run_result *res, md_error *err)
 {
 	struct run_request cfg;
 	struct run_user user = { 0 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A container in the foreground (`mydocker run`): the engine checks the
  * request as dockerd does, claims an id in the store, builds the OCI
  * config, has the runtime core create, start and supervise the container,
@@ -39,7 +40,6 @@ int engine_run_check(const struct engine_run_request *r, md_error *err);
 
 /* Run the container to its end. 0 when it ran (whatever it exited with,
  * in res->exit_status); -1 when it could not be made or started. */
-int engine_run(const struct engine_run_request *r, struct engine_run_result *res,
-	       md_error *err);
+int engine_run(const struct engine_run_request *r, struct engine_run_result *res, md_error *err);
 
 #endif

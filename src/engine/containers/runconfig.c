@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/runconfig.h"
 #include "engine/containers/rundevices.h"
 #include "runtime/seccomp.h"
@@ -71,9 +72,11 @@ static char **runconfig_env(const struct run_request *r)
 static uint64_t default_caps(void)
 {
 	static const char *const names[] = {
-		"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID",
-		"SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
-		"AUDIT_WRITE" };
+		"CHOWN",   "DAC_OVERRIDE", "FSETID",           "FOWNER",
+		"MKNOD",   "NET_RAW",      "SETGID",           "SETUID",
+		"SETFCAP", "SETPCAP",      "NET_BIND_SERVICE", "SYS_CHROOT",
+		"KILL",    "AUDIT_WRITE"
+	};
 	uint64_t mask = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
@@ -115,8 +118,7 @@ uint64_t runconfig_caps_available(void)
 /* A --cap-add or --cap-drop value as Docker quotes it: "CAP_NAME". */
 static int cap_flag_error(md_error *err, const char *flag, const char *why, const char *name)
 {
-	cleanup_free char *up = xasprintf("%s%s", strncasecmp(name, "CAP_", 4) ? "CAP_" : "",
-					  name);
+	cleanup_free char *up = xasprintf("%s%s", strncasecmp(name, "CAP_", 4) ? "CAP_" : "", name);
 
 	for (char *p = up; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
@@ -139,15 +141,16 @@ static int cap_list(char *const *names, const char *flag, uint64_t available, ui
 		if (cap < 0 || cap >= 64)
 			return cap_flag_error(err, flag, "unknown capability", names[i]);
 		if (!(available & CAP_BIT(cap)))
-			return cap_flag_error(err, flag, "capability not supported by the kernel "
-					      "or not available here", names[i]);
+			return cap_flag_error(err, flag,
+					      "capability not supported by the kernel "
+					      "or not available here",
+					      names[i]);
 		*mask |= CAP_BIT(cap);
 	}
 	return 0;
 }
 
-int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out,
-		   md_error *err)
+int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out, md_error *err)
 {
 	uint64_t add, drop;
 	bool add_all, drop_all;
@@ -177,7 +180,8 @@ static json_object *caps_object(uint64_t mask)
 		json_object *a = json_object_new_array();
 
 		for (cap_value_t cap = 0; cap < 64; cap++) {
-			cleanup_free char *name = (mask & CAP_BIT(cap)) ? cap_config_name(cap) : NULL;
+			cleanup_free char *name =
+				(mask & CAP_BIT(cap)) ? cap_config_name(cap) : NULL;
 
 			if (name)
 				json_object_array_add(a, json_object_new_string(name));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Turns what `mydocker run` was asked for into an OCI runtime-spec config
  * (json-c object), which the runtime core then parses like any config.json:
  * one path starts every container. */
@@ -13,8 +14,8 @@
 
 struct run_request {
 	const char *id;
-	char **args;          /* the command and its arguments */
-	char **env;           /* -e K=V, already resolved */
+	char **args; /* the command and its arguments */
+	char **env;  /* -e K=V, already resolved */
 	bool tty;
 	const char *hostname; /* NULL = short id */
 	const char *workdir;  /* NULL = "/" */
@@ -23,7 +24,7 @@ struct run_request {
 	uint32_t uid, gid;
 	const uint32_t *additional_gids; /* supplementary groups of -u NAME */
 	size_t n_additional_gids;
-	const char *home;                /* HOME from passwd for -u */
+	const char *home; /* HOME from passwd for -u */
 	unsigned console_rows, console_cols;
 	/* Limits; .set false = not asked for. */
 	struct opt_i64 memory, memory_swap, cpu_shares, cpu_quota, cpu_period, pids;
@@ -53,8 +54,7 @@ uint64_t runconfig_caps_available(void);
  * --cap-drop ALL gives only the adds; otherwise Docker's default set minus
  * the drops, plus the adds. Names are case-insensitive, with or without
  * CAP_; each must be known and in available, even with --privileged. */
-int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out,
-		   md_error *err);
+int runconfig_caps(const struct run_request *r, uint64_t available, uint64_t *out, md_error *err);
 
 /* Build the config. Caller owns the returned object (json_object_put). */
 int runconfig_build(const struct run_request *r, json_object **out, md_error *err);

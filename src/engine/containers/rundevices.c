@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/rundevices.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -15,9 +16,9 @@ static const struct {
 	char type;
 	int major, minor; /* -1: any */
 } docker_allows[] = {
-	{ 'c', -1, -1 }, { 'b', -1, -1 }, { 'c', 1, 3 }, { 'c', 1, 5 }, { 'c', 1, 7 },
-	{ 'c', 1, 8 },   { 'c', 1, 9 },   { 'c', 5, 0 }, { 'c', 5, 1 }, { 'c', 5, 2 },
-	{ 'c', 136, -1 }, { 'c', 10, 200 },
+	{ 'c', -1, -1 }, { 'b', -1, -1 }, { 'c', 1, 3 },    { 'c', 1, 5 },
+	{ 'c', 1, 7 },   { 'c', 1, 8 },   { 'c', 1, 9 },    { 'c', 5, 0 },
+	{ 'c', 5, 1 },   { 'c', 5, 2 },   { 'c', 136, -1 }, { 'c', 10, 200 },
 };
 
 static json_object *rule(bool allow, char type, long long major, long long minor,
@@ -80,8 +81,10 @@ int rundev_parse_device(const char *arg, struct rundev_device *d, md_error *err)
 	if (!*d->host || !*d->ctr || !valid_mode(d->perms))
 		goto bad;
 	if (d->ctr[0] != '/')
-		return md_error_set(err, 0, "invalid --device `%s`: the container path `%s` "
-				    "is not absolute", arg, d->ctr);
+		return md_error_set(err, 0,
+				    "invalid --device `%s`: the container path `%s` "
+				    "is not absolute",
+				    arg, d->ctr);
 	return 0;
 bad:
 	return md_error_set(err, 0, "invalid --device `%s`: expected HOST[:CONTAINER][:rwm]", arg);
@@ -130,12 +133,14 @@ int rundev_parse_cgroup_rule(const char *arg, json_object **out, md_error *err)
 	*out = rule(true, s[0], maj, min, access);
 	return 0;
 bad:
-	return md_error_set(err, 0, "invalid --device-cgroup-rule `%s`: expected "
-			    "\"TYPE MAJOR:MINOR ACCESS\", e.g. \"c 1:3 rwm\"", arg);
+	return md_error_set(err, 0,
+			    "invalid --device-cgroup-rule `%s`: expected "
+			    "\"TYPE MAJOR:MINOR ACCESS\", e.g. \"c 1:3 rwm\"",
+			    arg);
 }
 
-static void add_node(json_object *nodes, json_object *rules, const char *ctr,
-		     const struct stat *st, const char *perms)
+static void add_node(json_object *nodes, json_object *rules, const char *ctr, const struct stat *st,
+		     const char *perms)
 {
 	char type = S_ISBLK(st->st_mode) ? 'b' : 'c';
 	json_object *n = json_object_new_object();
@@ -149,13 +154,14 @@ static void add_node(json_object *nodes, json_object *rules, const char *ctr,
 	json_object_object_add(n, "uid", json_object_new_int64(st->st_uid));
 	json_object_object_add(n, "gid", json_object_new_int64(st->st_gid));
 	json_object_array_add(nodes, n);
-	json_object_array_add(rules, rule(true, type, major(st->st_rdev), minor(st->st_rdev), perms));
+	json_object_array_add(rules,
+			      rule(true, type, major(st->st_rdev), minor(st->st_rdev), perms));
 }
 
 /* A host device, or every device below a host directory (as Docker does
  * for --device /dev/snd), at the same place below ctr. */
-static int add_host_path(json_object *nodes, json_object *rules, const char *host,
-			 const char *ctr, const char *perms, int depth, md_error *err)
+static int add_host_path(json_object *nodes, json_object *rules, const char *host, const char *ctr,
+			 const char *perms, int depth, md_error *err)
 {
 	struct stat st;
 	cleanup_dir DIR *d = NULL;
@@ -179,8 +185,8 @@ static int add_host_path(json_object *nodes, json_object *rules, const char *hos
 			continue;
 		h = xasprintf("%s/%s", host, e->d_name);
 		c = xasprintf("%s/%s", ctr, e->d_name);
-		if (stat(h, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
-					  S_ISDIR(st.st_mode)))
+		if (stat(h, &st) < 0 ||
+		    !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISDIR(st.st_mode)))
 			continue;
 		if (add_host_path(nodes, rules, h, c, perms, depth + 1, err) < 0)
 			return -1;
@@ -196,13 +202,13 @@ static void default_rules(bool privileged, json_object *rules)
 	}
 	json_object_array_add(rules, rule(false, 'a', -1, -1, "rwm"));
 	for (size_t i = 0; i < ARRAY_SIZE(docker_allows); i++)
-		json_object_array_add(rules, rule(true, docker_allows[i].type, docker_allows[i].major,
-						  docker_allows[i].minor,
+		json_object_array_add(rules, rule(true, docker_allows[i].type,
+						  docker_allows[i].major, docker_allows[i].minor,
 						  docker_allows[i].major < 0 ? "m" : "rwm"));
 }
 
-int rundev_add(bool privileged, char *const *devices, char *const *cgroup_rules,
-	       json_object *lnx, json_object *res, md_error *err)
+int rundev_add(bool privileged, char *const *devices, char *const *cgroup_rules, json_object *lnx,
+	       json_object *res, md_error *err)
 {
 	json_object *nodes = json_object_new_array(), *rules = json_object_new_array();
 	int r = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Devices of `mydocker run`, as Docker gives them: linux.resources.devices
  * (Docker's default allow-list, or everything with --privileged), the
  * --device nodes (linux.devices plus an allow rule each) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/store.h"
 #include "engine/paths.h"
 #include "runtime/cgroup.h"

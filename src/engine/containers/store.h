@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The engine's record of the containers it runs. Each live container owns
  * a 0700 directory /run/mydocker/containers/ID (engine/paths.h) holding a
  * `lock` file that its mydocker process keeps flock()ed for its whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/users.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -37,8 +38,7 @@ static bool parse_id(const char *s, uint32_t *out)
 }
 
 /* Call fn on every well-formed line of a colon file until it returns true. */
-static bool each_line(const char *text, size_t nfields,
-		      bool (*fn)(char **f, void *ctx), void *ctx)
+static bool each_line(const char *text, size_t nfields, bool (*fn)(char **f, void *ctx), void *ctx)
 {
 	cleanup_free char *copy = xstrdup(text ? text : "");
 	char *save = NULL;
@@ -55,7 +55,7 @@ static bool each_line(const char *text, size_t nfields,
 }
 
 struct pw_query {
-	const char *name;  /* or NULL to match by uid */
+	const char *name; /* or NULL to match by uid */
 	uint32_t uid;
 	struct run_user *u;
 	char *name_buf;
@@ -115,8 +115,8 @@ static bool match_group(char **f, void *ctx)
 	return false;
 }
 
-static int resolve_user(const char *user, const char *passwd, struct run_user *u,
-			char **name, md_error *err)
+static int resolve_user(const char *user, const char *passwd, struct run_user *u, char **name,
+			md_error *err)
 {
 	struct pw_query q = { .u = u };
 	bool numeric = parse_id(user, &q.uid);
@@ -127,15 +127,16 @@ static int resolve_user(const char *user, const char *passwd, struct run_user *u
 		return 0;
 	}
 	if (!numeric)
-		return md_error_set(err, 0, "unable to find user %s: no matching entries "
-				    "in passwd file", user);
+		return md_error_set(err, 0,
+				    "unable to find user %s: no matching entries "
+				    "in passwd file",
+				    user);
 	u->uid = q.uid; /* an unknown numeric uid is fine, with gid 0 */
 	u->gid = 0;
 	return 0;
 }
 
-static int resolve_group(const char *group, const char *gtext, struct run_user *u,
-			 md_error *err)
+static int resolve_group(const char *group, const char *gtext, struct run_user *u, md_error *err)
 {
 	struct gr_query q = { .name = group };
 
@@ -143,14 +144,16 @@ static int resolve_group(const char *group, const char *gtext, struct run_user *
 		return 0;
 	each_line(gtext, 4, match_group, &q);
 	if (!q.found)
-		return md_error_set(err, 0, "unable to find group %s: no matching entries "
-				    "in group file", group);
+		return md_error_set(err, 0,
+				    "unable to find group %s: no matching entries "
+				    "in group file",
+				    group);
 	u->gid = q.gid;
 	return 0;
 }
 
-int users_resolve(const char *spec, const char *passwd, const char *group,
-		  struct run_user *out, md_error *err)
+int users_resolve(const char *spec, const char *passwd, const char *group, struct run_user *out,
+		  md_error *err)
 {
 	cleanup_free char *user = xstrdup(spec), *name = NULL;
 	char *colon = strchr(user, ':');
