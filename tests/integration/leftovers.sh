@@ -17,19 +17,23 @@ set -u
 R=${MD_TEST_RUN:?leftovers.sh: MD_TEST_RUN (the run prefix tests/run sets) is not set}
 LEDGER=${MD_TEST_LEDGER:-}
 
+# Few processes: under a VM's emulated CPU each fork costs ~10 ms, and
+# tests/run lists twice per test.
+
 # The engine ids of this run: live ones (whose lock a process of the run
 # holds), added to the ledger, and those of the ledger.
 engine_ids() {
-	local f live
-	live=$(for f in $(grep -lzx "MD_TEST_RUN=$R" /proc/[0-9]*/environ 2>/dev/null); do
-		readlink "${f%/environ}"/fd/* 2>/dev/null
-	done | sed -n 's|^/run/mydocker/containers/\([^/]*\)/lock$|\1|p' | sort -u)
+	local envs live
+	envs=$(grep -lzx "MD_TEST_RUN=$R" /proc/[0-9]*/environ 2>/dev/null)
+	[ -n "$envs" ] && live=$(find ${envs//environ/fd} -maxdepth 1 \
+		-lname '/run/mydocker/containers/*/lock' -printf '%l\n' 2>/dev/null)
+	live=${live//\/run\/mydocker\/containers\//}
+	live=${live//\/lock/}
 	if [ -n "$LEDGER" ]; then
 		[ -n "$live" ] && echo "$live" >>"$LEDGER"
-		sort -u "$LEDGER" 2>/dev/null
-	else
-		echo "$live"
-	fi | grep -v '^$'
+		[ -s "$LEDGER" ] && live="$live $(<"$LEDGER")"
+	fi
+	echo $live
 }
 
 # Whether NAME (a top cgroup under /mydocker, a state entry) is this run's.
@@ -38,16 +42,13 @@ ours() { # name
 }
 
 list() {
-	local d c s id pid args
-	IDS=$(echo $(engine_ids))
-	for d in /sys/fs/cgroup/*/mydocker /sys/fs/cgroup/mydocker; do
-		[ -d "$d" ] || continue
-		for c in "$d"/*/; do
-			c=${c%/}
-			[ -d "$c" ] && ours "${c##*/}" || continue
-			find "$c" -type d 2>/dev/null
-		done | sort -r | sed 's/^/cgroup /'
+	local c s pid args tops=()
+	IDS=$(engine_ids)
+	for c in /sys/fs/cgroup/*/mydocker/*/ /sys/fs/cgroup/mydocker/*/; do
+		c=${c%/}
+		[ -d "$c" ] && ours "${c##*/}" && tops+=("$c")
 	done
+	[ ${#tops[@]} -gt 0 ] && find "${tops[@]}" -type d 2>/dev/null | sort -r | sed 's/^/cgroup /'
 	for s in /run/mydocker/containers/*; do
 		[ -e "$s" ] && ours "${s##*/}" && echo "state $s"
 	done
@@ -60,19 +61,25 @@ list() {
 			echo "state $s"
 		fi
 	done
-	awk -v r="$R" -v ids=" $IDS " '{
-		n = split($5, p, "/")
-		if (index($5, r) || ($5 ~ /^\/run\/mydocker\/containers\// && index(ids, " " p[5] " ")))
-			print "mount " $5
-	}' /proc/self/mountinfo
-	ps -eo pid=,args= | grep -E '[m]ydocker(-runtime)? |[c]ore-drive ' |
-		grep -v -e leftovers.sh -e tests/run |
-		while read -r pid args; do
-			[ "$pid" = $$ ] && continue
-			if [[ "$args" == *"$R"* ]] || grep -qzx "MD_TEST_RUN=$R" "/proc/$pid/environ" 2>/dev/null; then
-				echo "process $pid $args"
-			fi
-		done
+	# mounts and processes in one awk: mount points that carry the prefix
+	# or an engine id of the run; mydocker and core-drive processes whose
+	# arguments carry the prefix or whose environment is the run's
+	ps -eo pid=,args= | awk -v r="$R" -v ids=" $IDS " -v self=$$ '
+		FILENAME == "/proc/self/mountinfo" {
+			n = split($5, p, "/")
+			if (index($5, r) || ($5 ~ /^\/run\/mydocker\/containers\// && index(ids, " " p[5] " ")))
+				print "mount " $5
+			next
+		}
+		$0 ~ /mydocker(-runtime)? |core-drive / && $0 !~ /leftovers\.sh|tests\/run/ &&
+		    $1 != self && $2 !~ /(^|\/)awk$/ {
+			pid = $1; sub(/^ +/, "")
+			if (index($0, r)) { print "process " $0; next }
+			RS_old = RS; RS = "\0"; env = "/proc/" pid "/environ"
+			while ((getline e < env) > 0)
+				if (e == "MD_TEST_RUN=" r) { print "process " $0; break }
+			close(env); RS = RS_old
+		}' /proc/self/mountinfo -
 }
 
 clean() { # file with items
@@ -92,7 +99,7 @@ clean() { # file with items
 		state) rm -rf "$rest" ;;
 		mount) umount -l "$rest" 2>/dev/null ;;
 		esac
-	done <"$1"
+	done < <(sort -r "$1") # a cgroup's children before it
 }
 
 if [ "${1:-}" = --clean ]; then
