@@ -80,6 +80,11 @@ int rt_oci_state(const struct rt_oci *rt, const char *id, struct rt_state **st,
 	return 0;
 }
 
+int rt_oci_list(const struct rt_oci *rt, char ***ids, md_error *err)
+{
+	return state_list(rt->root, ids, err);
+}
+
 int rt_oci_config(const struct rt_oci *rt, const char *id, struct spec **out, md_error *err)
 {
 	cleanup_free char *path = state_file(rt->root, id, "config.json");

@@ -74,6 +74,9 @@ int rt_oci_start(const struct rt_oci *rt, const char *id, md_error *err);
 int rt_oci_state(const struct rt_oci *rt, const char *id, struct rt_state **st,
 		 enum rt_status *status, md_error *err);
 
+/* The ids of the containers under the root, sorted (`list`). */
+int rt_oci_list(const struct rt_oci *rt, char ***ids, md_error *err);
+
 /* The config that create saved (later edits of the bundle do not count). */
 int rt_oci_config(const struct rt_oci *rt, const char *id, struct spec **out, md_error *err);
 

@@ -63,12 +63,13 @@ static int list_flag(void *self, int c, const char *arg, md_error *err)
 static void list_one(struct oci_ctx *ctx, const char *id, const struct list_opts *o,
 		     json_object *all)
 {
+	struct rt_oci rt = oci_rt(ctx);
 	struct rt_state *st = NULL;
 	enum rt_status s;
 
-	if (state_load(ctx->root, id, &st, NULL) < 0)
+	/* one removed since the listing is no error */
+	if (rt_oci_state(&rt, id, &st, &s, NULL) < 0)
 		return;
-	s = state_status(ctx->root, st);
 	if (o->quiet)
 		puts(id);
 	else if (o->json)
@@ -93,6 +94,7 @@ int oci_list(struct oci_ctx *ctx, int argc, char **argv)
 			       .shortopts = "qf:h",
 			       .on_flag = list_flag,
 			       .self = &o };
+	struct rt_oci rt = oci_rt(ctx);
 	cleanup_strv char **ids = NULL;
 	json_object *all = json_object_new_array();
 	md_error err;
@@ -101,7 +103,7 @@ int oci_list(struct oci_ctx *ctx, int argc, char **argv)
 	md_error_clear(&err);
 	r = oci_parse_flags(&f, argc, argv, &err);
 	if (r == 0)
-		r = state_list(ctx->root, &ids, &err);
+		r = rt_oci_list(&rt, &ids, &err);
 	if (r) {
 		json_object_put(all);
 		return r > 0 ? 0 : oci_fail(ctx, &err);
