@@ -10,7 +10,7 @@
 # which is the natural name of the spec's linux section.
 CC ?= gcc
 BUILD ?= build
-PKGS := json-c libseccomp libcap libsystemd
+PKGS := json-c libseccomp libcap libsystemd libarchive libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 
@@ -39,7 +39,9 @@ MD_OPT := $(lastword $(filter -O%,$(CFLAGS)))
 MD_FORTIFY := $(if $(filter-out -O0,$(MD_OPT)),$(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2))
 MD_CPPFLAGS := -D_GNU_SOURCE $(MD_FORTIFY) -Isrc $(PKG_CFLAGS)
 MD_CFLAGS := -std=c11 $(WARN) -fstack-protector-strong -fPIE
-MD_LDFLAGS := -pie -Wl,-z,relro,-z,now
+# --as-needed: a program records only the libraries it calls (the runtime
+# needs neither libarchive nor libcrypto, which the engine's images use).
+MD_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 MD_LDLIBS := $(PKG_LIBS) -lm
 
 ifeq ($(SANITIZE),1)
