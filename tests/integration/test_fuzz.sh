@@ -84,6 +84,8 @@ t_fuzz_users() { fuzz_target users; }
 t_fuzz_units() { fuzz_target units; }
 t_fuzz_oci_flags() { fuzz_target oci_flags; }
 t_fuzz_run_flags() { fuzz_target run_flags; }
+t_fuzz_layer() { fuzz_target layer; }
+t_fuzz_reference() { fuzz_target reference; }
 
 # Every target has its test above and a seed corpus.
 t_fuzz_targets_listed() {
