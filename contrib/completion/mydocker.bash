@@ -6,8 +6,8 @@
 # The flag lists follow the man pages (docs/man/*.scd); the test
 # tests/integration/test_docs.sh holds them to each other.
 
-_mydocker_global_flags="--log-format --log --debug -h --help -v --version"
-_mydocker_global_args="--log-format --log"
+_mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
+_mydocker_global_args="--log-format --log --root"
 _mydocker_commands="run"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
@@ -77,6 +77,7 @@ _mydocker() {
 		case $prev in
 		--log-format) _mydocker_reply text json; return ;;
 		--log) _mydocker_files; return ;;
+		--root) _mydocker_files -d; return ;;
 		esac
 		case $cur in
 		-*) _mydocker_reply $_mydocker_global_flags ;;

@@ -6,6 +6,10 @@
 
 #define MYDOCKER_VERSION "0.1.0"
 
+/* The image and container store: --root, else $MYDOCKER_ROOT, else
+ * ENGINE_DEFAULT_ROOT (engine/paths.h). */
+extern const char *mydocker_root;
+
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
 

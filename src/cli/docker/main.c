@@ -1,27 +1,34 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker: the Docker-style command line. Global flags, then a command. */
 #include "cli/docker/commands.h"
+#include "engine/paths.h"
 #include "util/sealed-exe.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "Usage: mydocker [OPTIONS] COMMAND [ARG...]\n"
-			    "\n"
-			    "A small container engine.\n"
-			    "\n"
-			    "Options:\n"
-			    "      --log-format text|json  format of log records (default text)\n"
-			    "      --log FILE              write log records to FILE\n"
-			    "      --debug                 log debug records too\n"
-			    "  -h, --help                  print this help\n"
-			    "  -v, --version               print the version\n"
-			    "\n"
-			    "Commands:\n"
-			    "  run        Run a command in a new container\n"
-			    "\n"
-			    "Run 'mydocker COMMAND --help' for more information on a command.\n";
+static const char usage[] =
+	"Usage: mydocker [OPTIONS] COMMAND [ARG...]\n"
+	"\n"
+	"A small container engine.\n"
+	"\n"
+	"Options:\n"
+	"      --log-format text|json  format of log records (default text)\n"
+	"      --log FILE              write log records to FILE\n"
+	"      --debug                 log debug records too\n"
+	"      --root DIR              the image and container store (default\n"
+	"                              $MYDOCKER_ROOT, else /var/lib/mydocker)\n"
+	"  -h, --help                  print this help\n"
+	"  -v, --version               print the version\n"
+	"\n"
+	"Commands:\n"
+	"  run        Run a command in a new container\n"
+	"\n"
+	"Run 'mydocker COMMAND --help' for more information on a command.\n";
+
+const char *mydocker_root = ENGINE_DEFAULT_ROOT;
 
 struct command {
 	const char *name;
@@ -34,11 +41,12 @@ static const struct command commands[] = {
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
 {
-	enum { OPT_LOG_FORMAT = 256, OPT_LOG, OPT_DEBUG };
+	enum { OPT_LOG_FORMAT = 256, OPT_LOG, OPT_DEBUG, OPT_ROOT };
 	static const struct option opts[] = {
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -58,6 +66,12 @@ static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *e
 			break;
 		case OPT_DEBUG:
 			log->debug = true;
+			break;
+		case OPT_ROOT:
+			if (optarg[0] != '/')
+				return md_error_set(err, 0, "--root: `%s` is not an absolute path",
+						    optarg);
+			mydocker_root = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -80,6 +94,8 @@ int main(int argc, char **argv)
 	int r;
 
 	md_error_clear(&err);
+	if (getenv("MYDOCKER_ROOT") && getenv("MYDOCKER_ROOT")[0] == '/')
+		mydocker_root = getenv("MYDOCKER_ROOT");
 	r = parse_globals(&log, argc, argv, &err);
 	if (r < 0)
 		return cli_fail(&log, &err);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The image store, under ROOT (--root, MYDOCKER_ROOT, default
+ * /var/lib/mydocker; engine/paths.h):
+ *
+ *   ROOT/lock                    flock: held while metadata changes
+ *   ROOT/blobs/sha256/HEX        manifests, configs, layer blobs (blobs.h)
+ *   ROOT/layers/HEX/diff/        a layer unpacked, HEX its diff id (the
+ *                                sha256 of its uncompressed tar); shared by
+ *                                every image and container using it
+ *   ROOT/layers/tmp-XXXXXX/      a layer being unpacked (flock()ed by its
+ *                                writer; swept when unlocked)
+ *   ROOT/images/HEX.json         one image: its id (HEX, the config's
+ *                                digest), its manifest's digest, when it
+ *                                came in
+ *   ROOT/repositories.json       { "docker.io/library/busybox:latest":
+ *                                  "sha256:ID", ... }
+ *
+ * Order of a write (load, import, commit): blobs, then layers, then the
+ * image record, then its tags, each made atomic (temporary name, fsync,
+ * rename). A command killed at any point leaves at most unreferenced
+ * blobs and layers, which rmi and prune remove, and temporaries, which
+ * the next open sweeps. Two writers of the same image both succeed. */
+#ifndef MD_IMAGES_STORE_H
+#define MD_IMAGES_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/images/blobs.h"
+#include "engine/images/manifest.h"
+#include "util/error.h"
+
+struct image_store;
+
+/* Open (making it if needed) the store under root; sweeps temporaries. */
+struct image_store *image_store_open(const char *root, md_error *err);
+void image_store_close(struct image_store *s);
+const char *image_store_root(const struct image_store *s);
+struct blobs *image_store_blobs(struct image_store *s);
+
+/* The store's lock (ROOT/lock), exclusive, blocking. Metadata changes
+ * (records, tags, removals) happen under it; unpacking and blob writes do
+ * not need it. Nested calls are counted. */
+int image_store_lock(struct image_store *s, md_error *err);
+void image_store_unlock(struct image_store *s);
+
+/* Layers, by diff id ("sha256:HEX"). */
+bool image_store_has_layer(const struct image_store *s, const char *diff_id);
+/* ROOT/layers/HEX/diff. Caller frees. */
+char *image_store_layer_dir(const struct image_store *s, const char *diff_id);
+/* Unpack the layer tar (plain, gzip or zstd) read from fd into the store,
+ * checking that the sha256 of its uncompressed stream is diff_id (when
+ * diff_id is NULL, it is computed and returned in out_diff_id, which may
+ * be NULL otherwise). A layer already present is not unpacked again (fd
+ * is then not read). Atomic: the layer appears whole or not at all. */
+int image_store_put_layer(struct image_store *s, int fd, const char *diff_id,
+			  char out_diff_id[BLOB_DIGEST_MAX], md_error *err);
+
+/* One image as the store knows it. */
+struct image_info {
+	char id[BLOB_DIGEST_MAX];       /* "sha256:HEX" of the config */
+	char manifest[BLOB_DIGEST_MAX]; /* digest of its manifest blob */
+	int64_t loaded;                 /* when it came into the store, unix seconds */
+	char **tags;                    /* full references, NULL-terminated */
+	struct image_manifest *m;       /* the manifest, parsed */
+	struct image_config *config;    /* the config, parsed */
+};
+void image_info_free(struct image_info *i);
+
+/* Add an image whose manifest, config and layer blobs are in the blob
+ * store and whose layers are unpacked (each diff id of the config present):
+ * writes its record. Taking the lock is the caller's. Adding one that is
+ * already there is fine. */
+int image_store_add(struct image_store *s, const char *manifest_digest, md_error *err);
+
+/* Point a tag (a full reference, ref_string REF_FULL) at an image id; a
+ * tag that named another image moves. Under the lock. */
+int image_store_tag(struct image_store *s, const char *ref, const char *id, md_error *err);
+/* Remove a tag; errnum ENOENT when there is none. Under the lock. */
+int image_store_untag(struct image_store *s, const char *ref, md_error *err);
+
+/* Find an image by what a user typed: a reference (normalised as Docker
+ * does: busybox = docker.io/library/busybox:latest), NAME@DIGEST (the
+ * manifest's digest), a full id "sha256:HEX", or a unique prefix of at
+ * least 1 hex digit of an id (with or without "sha256:"). Docker's errors:
+ * errnum ENOENT "No such image: X"; an ambiguous prefix is an error too. */
+int image_store_find(struct image_store *s, const char *what, struct image_info *out,
+		     md_error *err);
+
+/* Every image (with its tags), newest first. */
+int image_store_list(struct image_store *s, struct image_info **out, size_t *n, md_error *err);
+void image_info_list_free(struct image_info *list, size_t n);
+
+/* Remove an image record (its tags first). The caller has checked that no
+ * container uses it. Then removes the blobs and layers no image uses any
+ * more, keeping those of the ids in keep (layers of images that containers
+ * use), NULL-terminated. Under the lock. */
+int image_store_remove(struct image_store *s, const char *id, char *const *keep, md_error *err);
+/* Remove blobs and layers no image references (after a killed command). */
+int image_store_gc(struct image_store *s, char *const *keep, md_error *err);
+
+/* The layer directories of an image, lowest first (for overlayfs
+ * lowerdir, which wants the highest first: reverse them). Caller frees
+ * with md_strv_free. */
+char **image_store_layer_dirs(struct image_store *s, const struct image_info *i, md_error *err);
+
+/* Write a new image from blobs already stored: the config (JSON text),
+ * then a manifest (OCI, application/vnd.oci.image.manifest.v1+json)
+ * naming it and the given layer blobs, then the record. For import and
+ * commit. out_id gets the image id. */
+int image_store_create(struct image_store *s, const char *config_json,
+		       const struct image_layer_ref *layers, size_t n_layers,
+		       char out_id[BLOB_DIGEST_MAX], md_error *err);
+
+#endif
