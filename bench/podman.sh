@@ -47,7 +47,6 @@ podman_bench_setup() { # dir
 podman_bench_cleanup() {
 	[ -n "${PODMAN_BENCH_DIR:-}" ] || return 0
 	"${PODMAN[@]}" rm -af >/dev/null 2>&1 || true
-	"${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
 	grep -F " $PODMAN_BENCH_DIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	rm -rf "$PODMAN_BENCH_DIR"
