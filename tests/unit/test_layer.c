@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -421,6 +422,55 @@ TEST(layer_unpack_compressed)
 		CHECK_INT(stats.bytes, 10);
 		scratch_fini(&s);
 	}
+}
+
+/* The digest of everything fd holds, from its start. */
+static bool digest_of_fd(int fd, char out[BLOB_DIGEST_MAX])
+{
+	char buf[4096];
+	EVP_MD_CTX *md;
+	ssize_t n;
+	bool ok;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || sha256_begin(&md, NULL) < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		EVP_DigestUpdate(md, buf, (size_t)n);
+	ok = n == 0 && sha256_end(md, out, NULL) == 0;
+	EVP_MD_CTX_free(md);
+	return ok && lseek(fd, 0, SEEK_SET) == 0;
+}
+
+/* The diff id is the sha256 of the uncompressed tar, whatever the
+ * compression, and covers the bytes after the tar's end blocks too. */
+TEST(layer_unpack_diff_id)
+{
+	static const struct ent ents[] = { DIR("d/", 0755), REG("d/f", "diff id") };
+	static const char filters[] = { 0, 'g', 'z' };
+	static const char zeros[8192];
+	char want[BLOB_DIGEST_MAX];
+	cleanup_close int plain = -1;
+	struct scratch s;
+	struct layer_unpack_stats stats;
+	md_error err = { 0 };
+
+	CHECK(scratch_init(&s));
+	plain = build(ents, ARRAY_SIZE(ents), 0, s.top);
+	CHECK(digest_of_fd(plain, want));
+	scratch_fini(&s);
+	for (size_t i = 0; i < ARRAY_SIZE(filters); i++) {
+		CHECK(scratch_init(&s));
+		if (unpack(&s, ents, ARRAY_SIZE(ents), filters[i], &stats, &err) < 0)
+			fprintf(stderr, "  %d: %s\n", filters[i], err.msg);
+		scratch_fini(&s);
+		CHECK_STR(stats.diff_id, want);
+	}
+	CHECK(lseek(plain, 0, SEEK_END) > 0 && write(plain, zeros, sizeof(zeros)) == sizeof(zeros));
+	CHECK(digest_of_fd(plain, want));
+	CHECK(scratch_init(&s));
+	CHECK(layer_unpack(plain, s.layer, &stats, &err) == 0);
+	scratch_fini(&s);
+	CHECK_STR(stats.diff_id, want);
 }
 
 TEST(layer_unpack_corrupt)

@@ -101,8 +101,7 @@ bool blobs_has(const struct blobs *s, const char *digest)
 	       faccessat(s->blobfd, digest_hex(digest), F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* sha256 in its "sha256:HEX" form. */
-static int hash_start(EVP_MD_CTX **md, md_error *err)
+int sha256_begin(EVP_MD_CTX **md, md_error *err)
 {
 	*md = EVP_MD_CTX_new();
 	if (!*md || EVP_DigestInit_ex(*md, EVP_sha256(), NULL) != 1) {
@@ -113,7 +112,7 @@ static int hash_start(EVP_MD_CTX **md, md_error *err)
 	return 0;
 }
 
-static int hash_end(EVP_MD_CTX *md, char out[BLOB_DIGEST_MAX], md_error *err)
+int sha256_end(EVP_MD_CTX *md, char out[BLOB_DIGEST_MAX], md_error *err)
 {
 	unsigned char raw[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
@@ -135,7 +134,7 @@ static int hash_fd(int fd, char out[BLOB_DIGEST_MAX], md_error *err)
 	ssize_t n;
 	int r;
 
-	if (hash_start(&md, err) < 0)
+	if (sha256_begin(&md, err) < 0)
 		return -1;
 	while ((n = read(fd, buf, IO_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -146,7 +145,7 @@ static int hash_fd(int fd, char out[BLOB_DIGEST_MAX], md_error *err)
 		}
 		EVP_DigestUpdate(md, buf, (size_t)n);
 	}
-	r = hash_end(md, out, err);
+	r = sha256_end(md, out, err);
 	EVP_MD_CTX_free(md);
 	return r;
 }
@@ -187,7 +186,7 @@ int blob_writer_begin(struct blobs *s, struct blob_writer *w, const char *expect
 		return -1;
 	snprintf(w->expected, sizeof(w->expected), "%s", expected ? expected : "");
 	w->store = s;
-	if (hash_start(&w->md, err) < 0)
+	if (sha256_begin(&w->md, err) < 0)
 		return -1;
 	if (tmp_create(w, err) < 0) {
 		blob_writer_abort(w);
@@ -237,7 +236,7 @@ int blob_writer_commit(struct blob_writer *w, char out_digest[BLOB_DIGEST_MAX], 
 	char got[BLOB_DIGEST_MAX];
 	int r = -1;
 
-	if (hash_end(w->md, got, err) < 0)
+	if (sha256_end(w->md, got, err) < 0)
 		goto out;
 	if (w->expected[0] && strcmp(w->expected, got) != 0) {
 		md_error_set(err, 0, "digest mismatch: expected %s, got %s", w->expected, got);

@@ -36,6 +36,12 @@ struct blob_writer {
  * anything else is refused (it would name a path). */
 int digest_check(const char *digest, md_error *err);
 
+/* A running sha256 for a stream of the caller's own (a layer's diff id):
+ * begin makes *md (free it with EVP_MD_CTX_free), end writes its
+ * "sha256:HEX". */
+int sha256_begin(struct evp_md_ctx_st **md, md_error *err);
+int sha256_end(struct evp_md_ctx_st *md, char out[BLOB_DIGEST_MAX], md_error *err);
+
 /* Open (and make) the store in dir, and sweep what killed writers left.
  * NULL on failure. */
 struct blobs *blobs_open(const char *dir, md_error *err);

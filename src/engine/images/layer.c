@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,7 +39,9 @@ struct dir_time {
 };
 
 struct unpack {
-	struct archive *a;
+	struct archive *raw; /* the stream, decompressed */
+	struct archive *a;   /* the tar in it, read through raw_read */
+	EVP_MD_CTX *md;      /* the diff id, over what raw gives */
 	int rootfd;
 	struct layer_unpack_stats *stats;
 	struct dir_time *dirs;
@@ -488,23 +491,58 @@ static int check_empty(int fd, const char *dir, md_error *err)
 	return 0;
 }
 
-static struct archive *open_archive(int archive_fd, md_error *err)
+/* The tar reader's input: the decompressed stream, hashed as it passes. */
+static la_ssize_t raw_read(struct archive *a, void *data, const void **buf)
 {
-	struct archive *a = archive_read_new();
+	struct unpack *u = data;
+	size_t len = 0;
+	la_int64_t off;
+	int r = archive_read_data_block(u->raw, buf, &len, &off);
 
-	if (!a) {
-		md_error_set(err, ENOMEM, "libarchive");
-		return NULL;
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN) {
+		archive_set_error(a, EIO, "%s", archive_msg(u->raw));
+		return -1;
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_fd(a, archive_fd, 64 * 1024) != ARCHIVE_OK) {
-		md_error_set(err, 0, "read the layer: %s", archive_msg(a));
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
+	EVP_DigestUpdate(u->md, *buf, len);
+	return (la_ssize_t)len;
+}
+
+/* Two readers: raw (format "raw", the filters) decompresses; a (the tar
+ * format alone) reads the tar from it, so that every uncompressed byte
+ * goes through raw_read and its hash. */
+static int open_archive(struct unpack *u, int archive_fd, md_error *err)
+{
+	struct archive_entry *e;
+
+	u->raw = archive_read_new();
+	u->a = archive_read_new();
+	if (!u->raw || !u->a)
+		return md_error_set(err, ENOMEM, "libarchive");
+	archive_read_support_filter_gzip(u->raw);
+	archive_read_support_filter_zstd(u->raw);
+	archive_read_support_format_raw(u->raw);
+	if (archive_read_open_fd(u->raw, archive_fd, 64 * 1024) != ARCHIVE_OK ||
+	    archive_read_next_header(u->raw, &e) != ARCHIVE_OK)
+		return md_error_set(err, 0, "read the layer: %s", archive_msg(u->raw));
+	archive_read_support_format_tar(u->a);
+	if (archive_read_open(u->a, u, NULL, raw_read, NULL) != ARCHIVE_OK)
+		return md_error_set(err, 0, "read the layer: %s", archive_msg(u->a));
+	return 0;
+}
+
+/* After the tar's end: the rest of the stream (its padding) is hashed too. */
+static int drain(struct unpack *u, md_error *err)
+{
+	const void *buf;
+	la_ssize_t n;
+
+	while ((n = raw_read(u->a, u, &buf)) > 0)
+		;
+	if (n < 0)
+		return md_error_set(err, 0, "read the layer: %s", archive_msg(u->raw));
+	return 0;
 }
 
 static int unpack_all(struct unpack *u, md_error *err)
@@ -520,7 +558,9 @@ static int unpack_all(struct unpack *u, md_error *err)
 	if (r != ARCHIVE_EOF)
 		return md_error_set(err, 0, "read the layer: %s", archive_msg(u->a));
 	set_dir_times(u);
-	return 0;
+	if (drain(u, err) < 0)
+		return -1;
+	return sha256_end(u->md, u->stats->diff_id, err);
 }
 
 int layer_unpack(int archive_fd, const char *dir, struct layer_unpack_stats *stats, md_error *err)
@@ -535,10 +575,16 @@ int layer_unpack(int archive_fd, const char *dir, struct layer_unpack_stats *sta
 		return md_error_set(err, errno, "open `%s`", dir);
 	r = check_empty(u.rootfd, dir, err);
 	if (r == 0)
-		u.a = open_archive(archive_fd, err);
-	r = u.a ? unpack_all(&u, err) : -1;
+		r = sha256_begin(&u.md, err);
+	if (r == 0)
+		r = open_archive(&u, archive_fd, err);
+	if (r == 0)
+		r = unpack_all(&u, err);
 	if (u.a)
 		archive_read_free(u.a);
+	if (u.raw)
+		archive_read_free(u.raw);
+	EVP_MD_CTX_free(u.md);
 	for (size_t i = 0; i < u.n_dirs; i++)
 		free(u.dirs[i].path);
 	free(u.dirs);
