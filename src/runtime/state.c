@@ -222,24 +222,6 @@ static char *get_str(json_object *o, const char *key)
 	return xstrdup(md_json_string(o, key));
 }
 
-/* An array of strings; NULL when absent or not one (older records). */
-static char **get_strv(json_object *o, const char *key)
-{
-	json_object *a = md_json_member_of(o, key, json_type_array);
-	char **v;
-
-	if (!a)
-		return NULL;
-	v = xmalloc0(sizeof(char *));
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		json_object *e = json_object_array_get_idx(a, i);
-
-		if (json_object_is_type(e, json_type_string))
-			md_strv_push(&v, json_object_get_string(e));
-	}
-	return v;
-}
-
 static int state_from_json(json_object *o, struct rt_state *st, md_error *err)
 {
 	json_object *v;
@@ -258,7 +240,7 @@ static int state_from_json(json_object *o, struct rt_state *st, md_error *err)
 	free(st->owner);
 	st->owner = get_str(o, "owner");
 	st->cgroup_path = get_str(o, "cgroupPath");
-	st->cgroup_owned = get_strv(o, "cgroupOwned");
+	st->cgroup_owned = md_json_strv(o, "cgroupOwned");
 	st->systemd_unit = get_str(o, "systemdUnit");
 	st->status = get_str(o, "status");
 	if (json_object_object_get_ex(o, "annotations", &v) &&

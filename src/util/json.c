@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "util/json.h"
+#include "util/util.h"
 
 json_object *md_json_member(json_object *o, const char *key)
 {
@@ -31,6 +32,23 @@ json_object *md_json_child(json_object *o, const char *key, json_type t)
 	if (!v) {
 		v = t == json_type_array ? json_object_new_array() : json_object_new_object();
 		json_object_object_add(o, key, v);
+	}
+	return v;
+}
+
+char **md_json_strv(json_object *o, const char *key)
+{
+	json_object *a = md_json_member_of(o, key, json_type_array);
+	char **v;
+
+	if (!a)
+		return NULL;
+	v = xmalloc0(sizeof(char *));
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		if (json_object_is_type(e, json_type_string))
+			md_strv_push(&v, json_object_get_string(e));
 	}
 	return v;
 }

@@ -19,6 +19,10 @@ json_object *md_json_member(json_object *o, const char *key);
 json_object *md_json_member_of(json_object *o, const char *key, json_type t);
 /* The string o[key], borrowed from o; NULL when absent or not a string. */
 const char *md_json_string(json_object *o, const char *key);
+/* The strings of the array o[key] (other members skipped), as a new
+ * NULL-terminated vector: [] gives an empty one, absent or not an array
+ * NULL. Caller frees (md_strv_free). */
+char **md_json_strv(json_object *o, const char *key);
 /* o[key] when it has type t (an object or an array), else a new empty one
  * of type t put there (replacing a member of another type); borrowed. */
 json_object *md_json_child(json_object *o, const char *key, json_type t);

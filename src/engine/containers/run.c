@@ -91,7 +91,7 @@ static void sweep(const struct engine_run_request *r)
 	md_error err;
 
 	md_error_clear(&err);
-	if (store_sweep(&err) < 0)
+	if (store_sweep(NULL, NULL, &err) < 0)
 		log_error(r, &err);
 }
 
