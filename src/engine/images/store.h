@@ -3,23 +3,36 @@
  * /var/lib/mydocker; engine/paths.h):
  *
  *   ROOT/lock                    flock: held while metadata changes
+ *   ROOT/gc.lock                 flock: shared by every handle that has
+ *                                written (or may write) blobs or layers,
+ *                                until it is closed; a gc sweeps only when
+ *                                it can take it exclusive, so it never
+ *                                takes what a load has written before its
+ *                                record (it then leaves the garbage for a
+ *                                later gc)
  *   ROOT/blobs/sha256/HEX        manifests, configs, layer blobs (blobs.h)
  *   ROOT/layers/HEX/diff/        a layer unpacked, HEX its diff id (the
  *                                sha256 of its uncompressed tar); shared by
  *                                every image and container using it
  *   ROOT/layers/tmp-XXXXXX/      a layer being unpacked (flock()ed by its
  *                                writer; swept when unlocked)
- *   ROOT/images/HEX.json         one image: its id (HEX, the config's
- *                                digest), its manifest's digest, when it
- *                                came in
+ *   ROOT/images/HEX.json         one image: {"id": "sha256:HEX" (the
+ *                                config's digest), "manifest": its
+ *                                manifest's digest, "loaded": unix seconds}
  *   ROOT/repositories.json       { "docker.io/library/busybox:latest":
  *                                  "sha256:ID", ... }
  *
  * Order of a write (load, import, commit): blobs, then layers, then the
  * image record, then its tags, each made atomic (temporary name, fsync,
- * rename). A command killed at any point leaves at most unreferenced
- * blobs and layers, which rmi and prune remove, and temporaries, which
- * the next open sweeps. Two writers of the same image both succeed. */
+ * rename; layers are syncfs()ed before theirs). A command killed at any
+ * point leaves at most unreferenced blobs and layers, which rmi and prune
+ * remove, and temporaries (ROOT/layers/tmp-*, *.tmp-* records), which the
+ * next open sweeps. Two writers of the same image both succeed.
+ *
+ * Every function that changes metadata takes the lock itself (nested, so a
+ * caller may hold it around several). A handle is used by one thread,
+ * except image_store_put_layer and image_store_has_layer, which several
+ * threads may call at once (a load unpacks layers in parallel). */
 #ifndef MD_IMAGES_STORE_H
 #define MD_IMAGES_STORE_H
 
@@ -37,6 +50,7 @@ struct image_store;
 struct image_store *image_store_open(const char *root, md_error *err);
 void image_store_close(struct image_store *s);
 const char *image_store_root(const struct image_store *s);
+/* The blob store; asking for it counts as writing (ROOT/gc.lock). */
 struct blobs *image_store_blobs(struct image_store *s);
 
 /* The store's lock (ROOT/lock), exclusive, blocking. Metadata changes
@@ -69,15 +83,17 @@ struct image_info {
 void image_info_free(struct image_info *i);
 
 /* Add an image whose manifest, config and layer blobs are in the blob
- * store and whose layers are unpacked (each diff id of the config present):
- * writes its record. Taking the lock is the caller's. Adding one that is
- * already there is fine. */
+ * store and whose layers are unpacked (each diff id of the config present,
+ * as many as the manifest has layers): writes its record. The manifest
+ * and config blobs are verified against their digests. Adding one that is
+ * already there is fine (it keeps its first time, takes the new manifest). */
 int image_store_add(struct image_store *s, const char *manifest_digest, md_error *err);
 
-/* Point a tag (a full reference, ref_string REF_FULL) at an image id; a
- * tag that named another image moves. Under the lock. */
+/* Point a tag (NAME:TAG, normalised: busybox is stored as
+ * docker.io/library/busybox:latest) at an image id; a tag that named
+ * another image moves. errnum ENOENT when there is no such image. */
 int image_store_tag(struct image_store *s, const char *ref, const char *id, md_error *err);
-/* Remove a tag; errnum ENOENT when there is none. Under the lock. */
+/* Remove a tag (normalised as above); errnum ENOENT when there is none. */
 int image_store_untag(struct image_store *s, const char *ref, md_error *err);
 
 /* Find an image by what a user typed: a reference (normalised as Docker
@@ -88,27 +104,33 @@ int image_store_untag(struct image_store *s, const char *ref, md_error *err);
 int image_store_find(struct image_store *s, const char *what, struct image_info *out,
 		     md_error *err);
 
-/* Every image (with its tags), newest first. */
+/* Every image (with its tags), newest first. A record that cannot be
+ * read (a blob gone) is left out. */
 int image_store_list(struct image_store *s, struct image_info **out, size_t *n, md_error *err);
 void image_info_list_free(struct image_info *list, size_t n);
 
-/* Remove an image record (its tags first). The caller has checked that no
+/* Remove an image record (its tags first; id a full "sha256:HEX", errnum
+ * ENOENT when there is no such record). The caller has checked that no
  * container uses it. Then removes the blobs and layers no image uses any
  * more, keeping those of the ids in keep (layers of images that containers
- * use), NULL-terminated. Under the lock. */
+ * use: an id's config names them, its record gone or not),
+ * NULL-terminated. */
 int image_store_remove(struct image_store *s, const char *id, char *const *keep, md_error *err);
-/* Remove blobs and layers no image references (after a killed command). */
+/* Remove blobs and layers no image references (after a killed command).
+ * A record that cannot be read stops it: nothing is removed. */
 int image_store_gc(struct image_store *s, char *const *keep, md_error *err);
 
 /* The layer directories of an image, lowest first (for overlayfs
  * lowerdir, which wants the highest first: reverse them). Caller frees
- * with md_strv_free. */
+ * with md_strv_free. NULL (errnum ENOENT) when one is missing. */
 char **image_store_layer_dirs(struct image_store *s, const struct image_info *i, md_error *err);
 
-/* Write a new image from blobs already stored: the config (JSON text),
- * then a manifest (OCI, application/vnd.oci.image.manifest.v1+json)
- * naming it and the given layer blobs, then the record. For import and
- * commit. out_id gets the image id. */
+/* Write a new image from blobs already stored: the config (JSON text,
+ * checked with image_config_parse), then a manifest (OCI,
+ * application/vnd.oci.image.manifest.v1+json) naming it and the given
+ * layer blobs, then the record. For import and commit: the layers must be
+ * in the store (image_store_put_layer) and their blobs too. out_id gets
+ * the image id. */
 int image_store_create(struct image_store *s, const char *config_json,
 		       const struct image_layer_ref *layers, size_t n_layers,
 		       char out_id[BLOB_DIGEST_MAX], md_error *err);
