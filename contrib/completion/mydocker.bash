@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run"
+_mydocker_commands="run import export commit"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -16,6 +16,12 @@ _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workd
 _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user"
+_mydocker_import_flags="-c --change -m --message --help"
+_mydocker_import_args="-c --change -m --message"
+_mydocker_export_flags="-o --output --help"
+_mydocker_export_args="-o --output"
+_mydocker_commit_flags="-a --author -c --change -m --message --help"
+_mydocker_commit_args="-a --author -c --change -m --message"
 _mydocker_caps="ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 	CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK
 	IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
@@ -88,6 +94,7 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
+	import | export | commit) _mydocker_new_image "$cmd" ;;
 	esac
 }
 
@@ -113,6 +120,20 @@ _mydocker_run() {
 	case $cur in
 	-*) _mydocker_reply $_mydocker_run_flags ;;
 	*) _mydocker_files ;;
+	esac
+}
+
+# mydocker import, export, commit: their flags; files for import's FILE and
+# export's --output; nothing to offer for the other values.
+_mydocker_new_image() {
+	local flags=_mydocker_${1}_flags args=_mydocker_${1}_args
+	case $prev in
+	-o | --output) _mydocker_files; return ;;
+	esac
+	_mydocker_in "$prev" "${!args}" && return
+	case $cur in
+	-*) _mydocker_reply ${!flags} ;;
+	*) [ "$1" = import ] && _mydocker_files ;;
 	esac
 }
 

@@ -12,5 +12,8 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
+int cmd_import(struct cli_log *log, int argc, char **argv);
+int cmd_export(struct cli_log *log, int argc, char **argv);
+int cmd_commit(struct cli_log *log, int argc, char **argv);
 
 #endif

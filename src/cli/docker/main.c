@@ -25,6 +25,9 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run        Run a command in a new container\n"
+	"  import     Create an image from a root filesystem tar\n"
+	"  export     Write a container's filesystem as a tar archive\n"
+	"  commit     Create a new image from a container's changes\n"
 	"\n"
 	"Run 'mydocker COMMAND --help' for more information on a command.\n";
 
@@ -36,6 +39,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "import", cmd_import },
+	{ "export", cmd_export },
+	{ "commit", cmd_commit },
 	{ "run", cmd_run },
 };
 

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mydocker import, export and commit: flags in, one engine call, the new
+ * image's id or the tar out. As Docker's CLI: a bad flag exits 125, a
+ * wrong number of arguments or a failure exits 1. */
+#include "cli/docker/commands.h"
+#include "engine/containers/commit.h"
+#include "engine/images/commit.h"
+#include "util/cleanup.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char import_usage[] =
+	"Usage: mydocker import [OPTIONS] FILE|- [REPOSITORY[:TAG]]\n"
+	"\n"
+	"Create an image from a root filesystem tar (plain, gzip, zstd, bzip2 or\n"
+	"xz; - reads standard input).\n"
+	"\n"
+	"Options:\n"
+	"  -c, --change CHANGE    apply a Dockerfile instruction to the image's config\n"
+	"                         (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL,\n"
+	"                         USER, VOLUME, WORKDIR); repeatable\n"
+	"  -m, --message TEXT     the comment of the image's history entry\n"
+	"      --help             print this help\n";
+
+static const char export_usage[] =
+	"Usage: mydocker export [OPTIONS] CONTAINER\n"
+	"\n"
+	"Write a container's filesystem as a tar archive.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE      write to FILE instead of standard output\n"
+	"      --help             print this help\n";
+
+static const char commit_usage[] =
+	"Usage: mydocker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n"
+	"\n"
+	"Create a new image from a container's changes.\n"
+	"\n"
+	"Options:\n"
+	"  -a, --author TEXT      the image's author (e.g. \"Name <name@example.com>\")\n"
+	"  -c, --change CHANGE    apply a Dockerfile instruction to the image's config\n"
+	"                         (as import's); repeatable\n"
+	"  -m, --message TEXT     the comment of the image's history entry\n"
+	"      --help             print this help\n";
+
+enum { OPT_HELP = 256 };
+
+struct flags {
+	char **changes;
+	const char *message, *author, *output;
+};
+
+struct command_def {
+	const char *name, *usage, *shorts;
+	const struct option *longs;
+	int min_args, max_args;
+};
+
+/* Flags, then the count of the other arguments. 1: --help was given;
+ * -1 with err set (its status the exit code). */
+static int parse(const struct command_def *d, int argc, char **argv, struct flags *f, md_error *err)
+{
+	int c, n;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, d->shorts, d->longs, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			md_strv_push(&f->changes, optarg);
+			break;
+		case 'm':
+			f->message = optarg;
+			break;
+		case 'a':
+			f->author = optarg;
+			break;
+		case 'o':
+			f->output = optarg;
+			break;
+		case OPT_HELP:
+			fputs(d->usage, stdout);
+			return 1;
+		case ':':
+			md_error_set(err, 0,
+				     "flag needs an argument: `%s`\nSee 'mydocker %s --help'.",
+				     argv[optind - 1], d->name);
+			return -1;
+		default:
+			md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker %s --help'.",
+				     argv[optind - 1], d->name);
+			return -1;
+		}
+	}
+	n = argc - optind;
+	if (n >= d->min_args && n <= d->max_args)
+		return 0;
+	if (d->min_args == d->max_args)
+		md_error_set(
+			err, 0,
+			"\"mydocker %s\" requires exactly %d argument.\nSee 'mydocker %s --help'.",
+			d->name, d->min_args, d->name);
+	else
+		md_error_set(err, 0,
+			     "\"mydocker %s\" requires at least %d and at most %d arguments.\n"
+			     "See 'mydocker %s --help'.",
+			     d->name, d->min_args, d->max_args, d->name);
+	err->status = 1;
+	return -1;
+}
+
+/* Docker's exit status for a failure after the flags. */
+static int fail(struct cli_log *log, md_error *err)
+{
+	err->status = 1;
+	return cli_fail(log, err);
+}
+
+static const struct option import_options[] = {
+	{ "change", required_argument, NULL, 'c' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_import(struct cli_log *log, int argc, char **argv)
+{
+	static const struct command_def d = {
+		"import", import_usage, "+:c:m:", import_options, 1, 2
+	};
+	struct flags f = { 0 };
+	md_error err = { 0 };
+	struct image_store *s = NULL;
+	char id[BLOB_DIGEST_MAX];
+	int fd = 0, r;
+
+	r = parse(&d, argc, argv, &f, &err);
+	if (r != 0) {
+		md_strv_free(f.changes);
+		return r > 0 ? 0 : cli_fail(log, &err);
+	}
+	if (strcmp(argv[optind], "-") != 0)
+		fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		md_error_set(&err, errno, "open `%s`", argv[optind]);
+	else
+		s = image_store_open(mydocker_root, &err);
+	if (s) {
+		const struct image_new_opts o = { .changes = f.changes,
+						  .message = f.message,
+						  .ref = argv[optind + 1] };
+
+		r = image_import(s, fd, &o, id, &err);
+		image_store_close(s);
+	}
+	if (fd > 0)
+		close(fd);
+	md_strv_free(f.changes);
+	if (!s || r < 0)
+		return fail(log, &err);
+	printf("%s\n", id);
+	return 0;
+}
+
+static const struct option commit_options[] = {
+	{ "author", required_argument, NULL, 'a' },
+	{ "change", required_argument, NULL, 'c' },
+	{ "message", required_argument, NULL, 'm' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_commit(struct cli_log *log, int argc, char **argv)
+{
+	static const struct command_def d = { "commit", commit_usage, "+:a:c:m:", commit_options, 1,
+					      2 };
+	struct flags f = { 0 };
+	md_error err = { 0 };
+	char id[BLOB_DIGEST_MAX];
+	int r = parse(&d, argc, argv, &f, &err);
+
+	if (r == 0) {
+		const struct image_new_opts o = { .changes = f.changes,
+						  .message = f.message,
+						  .author = f.author,
+						  .ref = argv[optind + 1] };
+
+		r = engine_commit(mydocker_root, argv[optind], &o, id, &err);
+		if (r == 0)
+			printf("%s\n", id);
+		else
+			err.status = 1;
+	}
+	md_strv_free(f.changes);
+	return r > 0 ? 0 : r < 0 ? cli_fail(log, &err) : 0;
+}
+
+/* -o FILE: a temporary file next to it, renamed over it once whole. */
+static int export_to_file(const char *ctr, const char *path, md_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	cleanup_free char *tmp =
+		slash ? xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
+		      : xasprintf(".%s.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC), r;
+
+	if (fd < 0)
+		return md_error_set(err, errno, "create a file next to `%s`", path);
+	r = engine_export(mydocker_root, ctr, fd, err);
+	if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0))
+		r = md_error_set(err, errno, "write `%s`", path);
+	close(fd);
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+static const struct option export_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_export(struct cli_log *log, int argc, char **argv)
+{
+	static const struct command_def d = {
+		"export", export_usage, "+:o:", export_options, 1, 1
+	};
+	struct flags f = { 0 };
+	md_error err = { 0 };
+	int r = parse(&d, argc, argv, &f, &err);
+
+	if (r != 0)
+		return r > 0 ? 0 : cli_fail(log, &err);
+	if (f.output)
+		r = export_to_file(argv[optind], f.output, &err);
+	else if (isatty(1))
+		r = md_error_set(&err, 0,
+				 "cowardly refusing to save to a terminal. Use the -o flag or "
+				 "redirect");
+	else
+		r = engine_export(mydocker_root, argv[optind], 1, &err);
+	return r < 0 ? fail(log, &err) : 0;
+}
