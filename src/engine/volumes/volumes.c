@@ -5,6 +5,7 @@
 #include "runtime/mounts-internal.h"
 #include "util/cleanup.h"
 #include "util/json.h"
+#include "util/remove.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -296,10 +297,6 @@ int volume_users(const char *root, const char *name, char ***ids, md_error *err)
 	return 0;
 }
 
-/* Walk the tree below dirfd depth first, calling fn on each entry after
- * its children (so that fn may remove it), following no symlink. */
-typedef int (*walk_fn)(int dirfd, const char *name, const struct stat *st, void *ctx);
-
 /* A stream of the entries of the directory fd, from an open file of its
  * own (fd stays the caller's). */
 static DIR *dir_stream(int fd)
@@ -314,44 +311,6 @@ static DIR *dir_stream(int fd)
 		errno = saved;
 	}
 	return d;
-}
-
-static int walk_tree(int dirfd, walk_fn fn, void *ctx, int depth)
-{
-	cleanup_dir DIR *d = dir_stream(dirfd);
-	struct dirent *e;
-
-	if (!d)
-		return -1;
-	if (depth > WALK_MAX_DEPTH) {
-		errno = ELOOP;
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		cleanup_close int sub = -1;
-		struct stat st;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return -1;
-		if (S_ISDIR(st.st_mode)) {
-			sub = openat(dirfd, e->d_name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0 || walk_tree(sub, fn, ctx, depth + 1) < 0)
-				return -1;
-		}
-		if (fn(dirfd, e->d_name, &st, ctx) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int remove_entry(int dirfd, const char *name, const struct stat *st, void *ctx)
-{
-	if (unlinkat(dirfd, name, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT)
-		return -1;
-	return 0;
 }
 
 /* The files counted once each: Docker counts a hard link once. */
@@ -371,15 +330,31 @@ static bool seen_before(struct size_count *c, ino_t ino)
 	return false;
 }
 
-static int count_entry(int dirfd, const char *name, const struct stat *st, void *ctx)
+/* Add the sizes of what is below dirfd (Docker's: no directories, no
+ * empty files), following no symlink. */
+static int count_tree(int dirfd, struct size_count *c, int depth)
 {
-	struct size_count *c = ctx;
+	cleanup_dir DIR *d = dir_stream(dirfd);
+	struct dirent *e;
 
-	if (S_ISDIR(st->st_mode) || st->st_size == 0)
-		return 0;
-	if (st->st_nlink > 1 && seen_before(c, st->st_ino))
-		return 0;
-	c->bytes += (uint64_t)st->st_size;
+	if (!d || depth > WALK_MAX_DEPTH)
+		return -1;
+	while ((e = readdir(d))) {
+		cleanup_close int sub = -1;
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			sub = openat(dirfd, e->d_name,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0 || count_tree(sub, c, depth + 1) < 0)
+				return -1;
+		} else if (st.st_size > 0 && !(st.st_nlink > 1 && seen_before(c, st.st_ino))) {
+			c->bytes += (uint64_t)st.st_size;
+		}
+	}
 	return 0;
 }
 
@@ -390,7 +365,7 @@ uint64_t volume_dir_size(const char *dir)
 
 	/* A tree that cannot be walked whole counts what was seen. */
 	if (fd >= 0) {
-		(void)walk_tree(fd, count_entry, &c, 0);
+		(void)count_tree(fd, &c, 0);
 		close(fd);
 	}
 	free(c.seen);
@@ -425,8 +400,11 @@ int volume_fill_locked(const struct volume *v, int srcfd, bool *copied, md_error
 	/* The runtime core's copy for tmpcopyup: cp -a without following a
 	 * symlink, each entry opened below its parent's fd. */
 	if (mnt_copy_tree(srcfd, dst, err) < 0) {
-		(void)walk_tree(dst, remove_entry, NULL, 0);
-		return md_error_prefix(err, "volume %s: copy the image's content", v->name);
+		md_error_prefix(err, "volume %s: copy the image's content", v->name);
+		/* Empty again, so that the next container tries afresh. */
+		if (md_remove_tree(v->mountpoint, NULL) == 0)
+			(void)mkdir(v->mountpoint, 0755);
+		return -1;
 	}
 	if (fstat(srcfd, &st) < 0 || fchown(dst, st.st_uid, st.st_gid) < 0 ||
 	    fchmod(dst, st.st_mode & 07777) < 0)
@@ -442,15 +420,11 @@ static int remove_locked(const char *root, const char *name, md_error *err)
 {
 	cleanup_free char *doc = volume_path(root, name, "volume.json");
 	cleanup_free char *dir = xasprintf("%s/volumes/%s", root, name);
-	cleanup_close int fd = -1;
 
 	if (unlink(doc) < 0 && errno != ENOENT)
 		return md_error_set(err, errno, "remove %s: unlink `%s`", name, doc);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : md_error_set(err, errno, "remove %s", name);
-	if (walk_tree(fd, remove_entry, NULL, 0) < 0 || rmdir(dir) < 0)
-		return md_error_set(err, errno, "remove %s: `%s`", name, dir);
+	if (md_remove_tree(dir, err) < 0)
+		return md_error_prefix(err, "remove %s", name);
 	return 0;
 }
 
