@@ -58,6 +58,12 @@ struct flags {
 	const char *message, *author, *output;
 };
 
+static void flags_free(struct flags *f)
+{
+	md_strv_free(f->changes);
+}
+#define cleanup_flags __attribute__((cleanup(flags_free)))
+
 struct command_def {
 	const char *name, *usage, *shorts;
 	const struct option *longs;
@@ -117,9 +123,12 @@ static int parse(const struct command_def *d, int argc, char **argv, struct flag
 	return -1;
 }
 
-/* Docker's exit status for a failure after the flags. */
+/* Docker's exit status for a failure after the flags; "No such ..." is
+ * a lookup's answer (errnum ENOENT for callers), not a failed call. */
 static int fail(struct cli_log *log, md_error *err)
 {
+	if (md_str_has_prefix(err->msg, "No such "))
+		err->errnum = 0;
 	err->status = 1;
 	return cli_fail(log, err);
 }
@@ -131,40 +140,43 @@ static const struct option import_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* FILE or - (stdin) into the store as an image. */
+static int import_file(const char *file, const struct image_new_opts *o, char id[BLOB_DIGEST_MAX],
+		       md_error *err)
+{
+	cleanup_close int fd =
+		strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : fcntl(0, F_DUPFD_CLOEXEC, 3);
+	struct image_store *s;
+	int r;
+
+	if (fd < 0)
+		return md_error_set(err, errno, "open `%s`", file);
+	s = image_store_open(mydocker_root, err);
+	if (!s)
+		return -1;
+	r = image_import(s, fd, o, id, err);
+	image_store_close(s);
+	return r;
+}
+
 int cmd_import(struct cli_log *log, int argc, char **argv)
 {
 	static const struct command_def d = {
 		"import", import_usage, "+:c:m:", import_options, 1, 2
 	};
-	struct flags f = { 0 };
+	cleanup_flags struct flags f = { 0 };
 	md_error err = { 0 };
-	struct image_store *s = NULL;
 	char id[BLOB_DIGEST_MAX];
-	int fd = 0, r;
+	int r = parse(&d, argc, argv, &f, &err);
 
-	r = parse(&d, argc, argv, &f, &err);
-	if (r != 0) {
-		md_strv_free(f.changes);
+	if (r != 0)
 		return r > 0 ? 0 : cli_fail(log, &err);
-	}
-	if (strcmp(argv[optind], "-") != 0)
-		fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		md_error_set(&err, errno, "open `%s`", argv[optind]);
-	else
-		s = image_store_open(mydocker_root, &err);
-	if (s) {
-		const struct image_new_opts o = { .changes = f.changes,
+	r = import_file(argv[optind],
+			&(struct image_new_opts){ .changes = f.changes,
 						  .message = f.message,
-						  .ref = argv[optind + 1] };
-
-		r = image_import(s, fd, &o, id, &err);
-		image_store_close(s);
-	}
-	if (fd > 0)
-		close(fd);
-	md_strv_free(f.changes);
-	if (!s || r < 0)
+						  .ref = argv[optind + 1] },
+			id, &err);
+	if (r < 0)
 		return fail(log, &err);
 	printf("%s\n", id);
 	return 0;
@@ -182,25 +194,23 @@ int cmd_commit(struct cli_log *log, int argc, char **argv)
 {
 	static const struct command_def d = { "commit", commit_usage, "+:a:c:m:", commit_options, 1,
 					      2 };
-	struct flags f = { 0 };
+	cleanup_flags struct flags f = { 0 };
 	md_error err = { 0 };
 	char id[BLOB_DIGEST_MAX];
 	int r = parse(&d, argc, argv, &f, &err);
 
-	if (r == 0) {
-		const struct image_new_opts o = { .changes = f.changes,
-						  .message = f.message,
-						  .author = f.author,
-						  .ref = argv[optind + 1] };
-
-		r = engine_commit(mydocker_root, argv[optind], &o, id, &err);
-		if (r == 0)
-			printf("%s\n", id);
-		else
-			err.status = 1;
-	}
-	md_strv_free(f.changes);
-	return r > 0 ? 0 : r < 0 ? cli_fail(log, &err) : 0;
+	if (r != 0)
+		return r > 0 ? 0 : cli_fail(log, &err);
+	r = engine_commit(mydocker_root, argv[optind],
+			  &(struct image_new_opts){ .changes = f.changes,
+						    .message = f.message,
+						    .author = f.author,
+						    .ref = argv[optind + 1] },
+			  id, &err);
+	if (r < 0)
+		return fail(log, &err);
+	printf("%s\n", id);
+	return 0;
 }
 
 /* -o FILE: a temporary file next to it, renamed over it once whole. */
@@ -234,7 +244,7 @@ int cmd_export(struct cli_log *log, int argc, char **argv)
 	static const struct command_def d = {
 		"export", export_usage, "+:o:", export_options, 1, 1
 	};
-	struct flags f = { 0 };
+	cleanup_flags struct flags f = { 0 };
 	md_error err = { 0 };
 	int r = parse(&d, argc, argv, &f, &err);
 
