@@ -12,10 +12,12 @@ _mydocker_commands="run import export commit"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
-	--device-cgroup-rule -u --user --rm --help"
+	--device-cgroup-rule -u --user --rm --help --env-file --name --entrypoint
+	--read-only"
 _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
-	--cap-add --cap-drop --device --device-cgroup-rule -u --user"
+	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
+	--entrypoint"
 _mydocker_import_flags="-c --change -m --message --help"
 _mydocker_import_args="-c --change -m --message"
 _mydocker_export_flags="-o --output --help"
@@ -107,6 +109,8 @@ _mydocker_run() {
 		return
 	fi
 	case $prev in
+	--env-file) _mydocker_files; return ;;
+	--name | --entrypoint) return ;;
 	--security-opt) _mydocker_reply seccomp=unconfined seccomp=; compopt -o nospace 2>/dev/null; return ;;
 	--cap-add | --cap-drop) _mydocker_reply $_mydocker_caps; return ;;
 	-w | --workdir) _mydocker_files -d; return ;;
@@ -119,7 +123,8 @@ _mydocker_run() {
 	esac
 	case $cur in
 	-*) _mydocker_reply $_mydocker_run_flags ;;
-	*) _mydocker_files ;;
+	/*) _mydocker_files ;;
+	*) declare -F _mydocker_image_names >/dev/null && _mydocker_image_names ;;
 	esac
 }
 

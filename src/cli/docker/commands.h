@@ -3,6 +3,7 @@
 #define MD_DOCKER_COMMANDS_H
 
 #include "cli/common/log.h"
+#include "engine/containers/run.h"
 
 #define MYDOCKER_VERSION "0.1.0"
 
@@ -12,6 +13,23 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
+/* containers.c */
+int cmd_ps(struct cli_log *log, int argc, char **argv);
+int cmd_rm(struct cli_log *log, int argc, char **argv);
+int cmd_start(struct cli_log *log, int argc, char **argv);
+int cmd_container(struct cli_log *log, int argc, char **argv);
+/* `container inspect`'s object for what (a container), in *out; Docker's
+ * "No such container" error (ENOENT) when there is none. For `inspect`,
+ * which tries images too. */
+int cli_container_inspect_one(const char *what, json_object **out, md_error *err);
+
+/* cli_fail for the engine's errors that are in Docker's words: printed
+ * without the strerror of their errnum. */
+int cli_engine_fail(struct cli_log *log, md_error *err);
+
+/* A container's stdio is ours (stdin with interactive); our terminal
+ * too (raw mode, size). */
+void cli_engine_io(struct engine_io *io, bool interactive, struct cli_log *log);
 int cmd_import(struct cli_log *log, int argc, char **argv);
 int cmd_export(struct cli_log *log, int argc, char **argv);
 int cmd_commit(struct cli_log *log, int argc, char **argv);

@@ -15,15 +15,17 @@
 #define CPU_PERIOD_US 100000
 
 static const char run_usage[] =
-	"Usage: mydocker run [OPTIONS] /PATH/TO/COMMAND [ARG...]\n"
+	"Usage: mydocker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n"
+	"       mydocker run [OPTIONS] /PATH/TO/COMMAND [ARG...]\n"
 	"\n"
-	"Run a command in a new container. A command starting with '/' runs from\n"
-	"the host's root filesystem.\n"
+	"Run a command in a new container from an image of the store, or, when\n"
+	"the first argument starts with '/', from the host's root filesystem.\n"
 	"\n"
 	"Options:\n"
 	"  -i, --interactive         keep stdin open\n"
 	"  -t, --tty                 allocate a pseudo-terminal\n"
 	"  -e, --env K=V|K           set an environment variable\n"
+	"      --env-file FILE       read environment variables from FILE (K=V lines)\n"
 	"  -h, --hostname NAME       container hostname (default: short id)\n"
 	"  -w, --workdir DIR         working directory inside the container\n"
 	"  -m, --memory BYTES        memory limit (e.g. 64m)\n"
@@ -44,13 +46,17 @@ static const char run_usage[] =
 	"                            (e.g. 'c 1:3 rwm', * for any number)\n"
 	"  -u, --user USER[:GROUP]   user (name or uid) and group (name or gid), looked up\n"
 	"                            in the container's /etc/passwd and /etc/group\n"
-	"      --rm                  accepted; foreground containers are always removed\n"
+	"      --name NAME           the container's name (default: a random one)\n"
+	"      --rm                  remove the container when it exits\n"
+	"      --entrypoint CMD      run CMD instead of the image's entrypoint\n"
+	"                            (\"\" clears it)\n"
+	"      --read-only           mount the container's root filesystem read-only\n"
 	"      --help                print this help\n";
 
 struct run_opts {
 	struct engine_run_request req;
 	bool interactive;
-	char **env;
+	char **env, **env_files;
 	char **cap_add, **cap_drop;
 	char **devices, **device_rules;
 	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
@@ -70,6 +76,10 @@ enum {
 	OPT_CAP_DROP,
 	OPT_DEVICE,
 	OPT_DEVICE_CGROUP_RULE,
+	OPT_NAME,
+	OPT_ENV_FILE,
+	OPT_ENTRYPOINT,
+	OPT_READ_ONLY,
 };
 
 static const struct option run_options[] = {
@@ -93,29 +103,77 @@ static const struct option run_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "device-cgroup-rule", required_argument, NULL, OPT_DEVICE_CGROUP_RULE },
 	{ "user", required_argument, NULL, 'u' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* -e K=V as given; -e K takes the host's value, or is dropped if unset.
- * An empty name is refused here, as Docker does, not later by the spec. */
-static int add_env(struct run_opts *o, const char *arg, md_error *err)
+/* K=V as given; K takes the host's value, or is dropped if unset. */
+static void push_env(char ***env, const char *arg)
 {
 	const char *v;
 	char *kv;
 
-	if (*arg == '=' || *arg == '\0')
-		return md_error_set(err, 0, "invalid environment variable: %s", arg);
 	if (strchr(arg, '=')) {
-		md_strv_push(&o->env, arg);
-		return 0;
+		md_strv_push(env, arg);
+		return;
 	}
 	v = getenv(arg);
 	if (!v)
-		return 0;
+		return;
 	kv = xasprintf("%s=%s", arg, v);
-	md_strv_push(&o->env, kv);
+	md_strv_push(env, kv);
 	free(kv);
+}
+
+/* -e: an empty name is refused here, as Docker does, not later by the
+ * spec. */
+static int add_env(struct run_opts *o, const char *arg, md_error *err)
+{
+	if (*arg == '=' || *arg == '\0')
+		return md_error_set(err, 0, "invalid environment variable: %s", arg);
+	push_env(&o->env, arg);
+	return 0;
+}
+
+/* One line of an --env-file, as Docker reads it: leading blanks dropped;
+ * empty lines and # comments skipped; K=V kept as it is (the value
+ * untrimmed); K alone takes the host's value. */
+static int env_file_line(char ***env, char *line, md_error *err)
+{
+	size_t name_len;
+
+	line += strspn(line, " \t");
+	if (!*line || *line == '#')
+		return 0;
+	name_len = strcspn(line, "=");
+	if (name_len == 0)
+		return md_error_set(err, 0, "no variable name on line '%s'", line);
+	if (strcspn(line, " \t") < name_len) {
+		line[name_len] = '\0';
+		return md_error_set(err, 0, "variable '%s' contains whitespaces", line);
+	}
+	push_env(env, line);
+	return 0;
+}
+
+/* --env-file FILE, whose values come before all -e ones (Docker). */
+static int read_env_file(char ***env, const char *file, md_error *err)
+{
+	cleanup_free char *text = NULL;
+	char *save = NULL;
+
+	if (md_read_file(file, &text, NULL, err) < 0)
+		return md_error_prefix(err, "open %s", file);
+	/* A UTF-8 byte order mark at the start is not part of the name. */
+	if (md_str_has_prefix(text, "\xef\xbb\xbf"))
+		memset(text, ' ', 3);
+	for (char *l = strtok_r(text, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save))
+		if (env_file_line(env, l, err) < 0)
+			return md_error_prefix(err, "%s", file);
 	return 0;
 }
 
@@ -214,6 +272,20 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_PIDS_LIMIT:
 		return set_i64(&r->pids, optarg, false, err);
 	case OPT_RM:
+		o->req.auto_remove = true;
+		return 0;
+	case OPT_NAME:
+		o->req.name = optarg;
+		return 0;
+	case OPT_ENV_FILE:
+		md_strv_push(&o->env_files, optarg);
+		return 0;
+	case OPT_ENTRYPOINT:
+		o->req.entrypoint_set = true;
+		o->req.entrypoint = optarg;
+		return 0;
+	case OPT_READ_ONLY:
+		r->readonly = true;
 		return 0;
 	case OPT_SECURITY_OPT:
 		return set_security_opt(o, optarg, err);
@@ -240,6 +312,45 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	}
 }
 
+/* IMAGE [COMMAND [ARG...]], or a host command: /PATH [ARG...]. */
+static int set_what(struct run_opts *o, char **args, md_error *err)
+{
+	struct engine_run_request *q = &o->req;
+
+	if (args[0][0] != '/') {
+		q->image = args[0];
+		q->root = mydocker_root;
+		q->config.args = args[1] ? args + 1 : NULL;
+		return 0;
+	}
+	if (q->name || q->entrypoint_set)
+		return md_error_set(err, 0,
+				    "%s: a host command (`%s`) makes no container to keep; "
+				    "run an image",
+				    q->name ? "--name" : "--entrypoint", args[0]);
+	q->config.args = args;
+	q->config.rootfs = "/";
+	return 0;
+}
+
+/* The --env-file values, then the -e ones, which win (Docker's order). */
+static int set_env(struct run_opts *o, md_error *err)
+{
+	char **env = NULL;
+
+	for (size_t i = 0; o->env_files && o->env_files[i]; i++)
+		if (read_env_file(&env, o->env_files[i], err) < 0) {
+			md_strv_free(env);
+			return -1;
+		}
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		md_strv_push(&env, o->env[i]);
+	md_strv_free(o->env);
+	o->env = env;
+	o->req.config.env = env;
+	return 0;
+}
+
 static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 {
 	struct run_request *r = &o->req.config;
@@ -262,35 +373,44 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 		return md_error_set(err, 0,
 				    "\"mydocker run\" requires at least 1 argument.\n"
 				    "See 'mydocker run --help'.");
-	if (argv[optind][0] != '/')
-		return md_error_set(err, 0,
-				    "`%s`: images are not supported yet; give the "
-				    "absolute path of a host command",
-				    argv[optind]);
-	r->args = argv + optind;
-	r->env = o->env;
+	if (set_what(o, argv + optind, err) < 0 || set_env(o, err) < 0)
+		return -1;
 	r->cap_add = o->cap_add;
 	r->cap_drop = o->cap_drop;
 	r->devices = o->devices;
 	r->device_cgroup_rules = o->device_rules;
-	r->rootfs = "/";
 	return 0;
 }
 
-/* The container's stdio is ours; a terminal, ours too (raw mode, size). */
-static void set_io(struct run_opts *o, struct cli_log *log)
+/* The engine's errors in Docker's words (an errnum that callers test, not
+ * a failed call: no strerror after them). */
+int cli_engine_fail(struct cli_log *log, md_error *err)
 {
-	o->req.in_fd = o->interactive ? 0 : -1;
-	o->req.out_fd = 1;
-	o->req.err_fd = 2;
-	o->req.tty_fd = isatty(0) ? 0 : (isatty(1) ? 1 : -1);
-	o->req.log = cli_log_sink;
-	o->req.log_ctx = log;
+	static const char *const words[] = { "No such container: ", "Unable to find image ",
+					     "Conflict. ", "cannot remove container ",
+					     "container " };
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (md_str_has_prefix(err->msg, words[i]))
+			err->errnum = 0;
+	return cli_fail(log, err);
+}
+
+/* The container's stdio is ours; a terminal, ours too (raw mode, size). */
+void cli_engine_io(struct engine_io *io, bool interactive, struct cli_log *log)
+{
+	io->in_fd = interactive ? 0 : -1;
+	io->out_fd = 1;
+	io->err_fd = 2;
+	io->tty_fd = isatty(0) ? 0 : (isatty(1) ? 1 : -1);
+	io->log = cli_log_sink;
+	io->log_ctx = log;
 }
 
 static void run_opts_free(struct run_opts *o)
 {
 	md_strv_free(o->env);
+	md_strv_free(o->env_files);
 	md_strv_free(o->cap_add);
 	md_strv_free(o->cap_drop);
 	md_strv_free(o->devices);
@@ -308,11 +428,11 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 	md_error_clear(&err);
 	r = parse_run(&o, argc, argv, &err);
 	if (r == 0) {
-		set_io(&o, log);
+		cli_engine_io(&o.req.io, o.interactive, log);
 		r = engine_run(&o.req, &res, &err);
 	}
 	run_opts_free(&o);
 	if (r < 0)
-		return cli_fail(log, &err);
+		return cli_engine_fail(log, &err);
 	return r > 0 ? 0 : res.exit_status;
 }

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A container being removed: ROOT/containers/REMOVING-ID. */
+#define REMOVING ".removing-"
 /* Docker retries a random name a few times before adding a digit. */
 #define NAME_TRIES 10
 
@@ -58,16 +60,8 @@ bool records_name_valid(const char *name)
 	return true;
 }
 
-void records_free(struct container_record *c)
+void records_config_free(struct container_config *k)
 {
-	struct container_config *k = &c->config;
-
-	free(c->name);
-	free(c->created);
-	free(c->image);
-	free(c->image_ref);
-	free(c->path);
-	md_strv_free(c->args);
 	free(k->hostname);
 	free(k->user);
 	free(k->working_dir);
@@ -76,6 +70,18 @@ void records_free(struct container_record *c)
 	md_strv_free(k->cmd);
 	md_strv_free(k->entrypoint);
 	md_strv_free(k->labels);
+	memset(k, 0, sizeof(*k));
+}
+
+void records_free(struct container_record *c)
+{
+	free(c->name);
+	free(c->created);
+	free(c->image);
+	free(c->image_ref);
+	free(c->path);
+	md_strv_free(c->args);
+	records_config_free(&c->config);
 	md_json_putp(&c->host_config);
 	md_json_putp(&c->mounts);
 	free(c->state.error);
@@ -287,6 +293,23 @@ static int make_dirs(const char *root, const char *id, md_error *err)
 	return 0;
 }
 
+/* What a removal killed half-way left (records_remove). Under the lock. */
+static void sweep_removing(const char *root)
+{
+	cleanup_free char *dir = xasprintf("%s/containers", root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		cleanup_free char *path = NULL;
+
+		if (!md_str_has_prefix(de->d_name, REMOVING))
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		md_remove_tree(path, NULL);
+	}
+}
+
 int records_create(const char *root, struct container_record *c, md_error *err)
 {
 	cleanup_close int lock = lock_store(root, err);
@@ -294,6 +317,7 @@ int records_create(const char *root, struct container_record *c, md_error *err)
 
 	if (lock < 0)
 		return -1;
+	sweep_removing(root);
 	if (!records_id_valid(c->id))
 		return md_error_set(err, 0, "invalid container id `%s`", c->id);
 	if (pick_name(root, c, err) < 0)
@@ -469,7 +493,7 @@ int records_remove(const char *root, const char *id, md_error *err)
 		return -1;
 	/* Out of sight first, so that no lookup finds half a container. */
 	dir = records_dir(root, id);
-	gone = xasprintf("%s/containers/.removing-%s", root, id);
+	gone = xasprintf("%s/containers/" REMOVING "%s", root, id);
 	if (rename(dir, gone) < 0)
 		return errno == ENOENT ? 0 : md_error_set(err, errno, "rename `%s`", dir);
 	return md_remove_tree(gone, err);

@@ -68,6 +68,7 @@ struct container_record {
 };
 
 void records_free(struct container_record *c);
+void records_config_free(struct container_config *k);
 void records_list_free(struct container_record *list, size_t n);
 
 /* ROOT/containers/ID and ROOT/containers/ID/NAME. Caller frees. */

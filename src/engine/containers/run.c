@@ -1,27 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* engine_run: request -> checks -> store entry -> OCI config -> runtime core. */
-#include "engine/containers/run.h"
+#include "engine/containers/run-internal.h"
 #include "engine/containers/store.h"
-#include "engine/containers/users.h"
 #include "engine/paths.h"
 #include "runtime/supervise.h"
+#include "util/json.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
-static void log_msg(const struct engine_run_request *r, enum rt_log_level lvl, const char *msg)
+static void log_msg(const struct engine_io *io, enum rt_log_level lvl, const char *msg)
 {
-	if (r->log)
-		r->log(r->log_ctx, lvl, msg);
+	if (io->log)
+		io->log(io->log_ctx, lvl, msg);
 }
 
-/* An error that does not stop the run: the caller sees it as any other. */
-static void log_error(const struct engine_run_request *r, const md_error *err)
+void run_log_error(const struct engine_io *io, const md_error *err)
 {
 	char buf[1536];
 
-	log_msg(r, RT_LOG_ERROR, md_error_text(err, buf, sizeof(buf)));
+	log_msg(io, RT_LOG_ERROR, md_error_text(err, buf, sizeof(buf)));
 }
 
 /* Docker's own checks of the limits (dockerd's, before anything is made). */
@@ -45,9 +44,16 @@ static int check_limits(const struct run_request *r, md_error *err)
 	return 0;
 }
 
-/* The user from the container root's own files, never through NSS. */
-static int resolve_user(const char *user, struct run_request *cfg, struct run_user *u,
-			md_error *err)
+int run_check_config(const struct run_request *cfg, md_error *err)
+{
+	uint64_t caps;
+
+	if (runconfig_caps(cfg, runconfig_caps_available(), &caps, err) < 0)
+		return -1;
+	return check_limits(cfg, err);
+}
+
+int run_resolve_user(const char *user, struct run_request *cfg, struct run_user *u, md_error *err)
 {
 	if (!user)
 		return 0;
@@ -66,13 +72,10 @@ static int resolve_user(const char *user, struct run_request *cfg, struct run_us
 static int prepare(const struct engine_run_request *r, struct run_request *cfg, struct run_user *u,
 		   md_error *err)
 {
-	uint64_t caps;
-
 	*cfg = r->config;
-	if (resolve_user(r->user, cfg, u, err) < 0 ||
-	    runconfig_caps(cfg, runconfig_caps_available(), &caps, err) < 0)
+	if (run_check_config(cfg, err) < 0)
 		return -1;
-	return check_limits(cfg, err);
+	return r->image ? 0 : run_resolve_user(r->user, cfg, u, err);
 }
 
 int engine_run_check(const struct engine_run_request *r, md_error *err)
@@ -85,39 +88,23 @@ int engine_run_check(const struct engine_run_request *r, md_error *err)
 	return ret;
 }
 
-/* What a killed mydocker left: a leftover must not stop a new run. */
-static void sweep(const struct engine_run_request *r)
+/* process.consoleSize from our terminal, for a container with one. */
+static void set_console_size(json_object *config, int tty_fd)
 {
-	md_error err;
-
-	md_error_clear(&err);
-	if (store_sweep(NULL, NULL, &err) < 0)
-		log_error(r, &err);
-}
-
-static void fill_console_size(struct run_request *cfg, int tty_fd)
-{
+	json_object *p = md_json_member_of(config, "process", json_type_object), *cs;
+	json_object *terminal = md_json_member_of(p, "terminal", json_type_boolean);
 	struct winsize ws;
 
-	if (cfg->tty && tty_fd >= 0 && ioctl(tty_fd, TIOCGWINSZ, &ws) == 0) {
-		cfg->console_rows = ws.ws_row;
-		cfg->console_cols = ws.ws_col;
-	}
+	if (!terminal || !json_object_get_boolean(terminal) || tty_fd < 0 ||
+	    ioctl(tty_fd, TIOCGWINSZ, &ws) < 0 || !ws.ws_row || !ws.ws_col)
+		return;
+	cs = json_object_new_object();
+	json_object_object_add(cs, "height", json_object_new_int(ws.ws_row));
+	json_object_object_add(cs, "width", json_object_new_int(ws.ws_col));
+	json_object_object_add(p, "consoleSize", cs);
 }
 
-static int make_spec(const struct run_request *cfg, struct spec **out, md_error *err)
-{
-	json_object *json = NULL;
-	int ret;
-
-	if (runconfig_build(cfg, &json, err) < 0)
-		return -1;
-	ret = spec_from_json(json, out, err);
-	json_object_put(json);
-	return ret;
-}
-
-static bool oom_killed(const struct engine_run_request *r, struct rt_container *c)
+static bool oom_killed(const struct engine_io *io, struct rt_container *c)
 {
 	long kills = 0;
 	char msg[128];
@@ -128,35 +115,36 @@ static bool oom_killed(const struct engine_run_request *r, struct rt_container *
 		 "container %.12s: killed by the OOM killer "
 		 "(memory limit reached)",
 		 c->id);
-	log_msg(r, RT_LOG_ERROR, msg);
+	log_msg(io, RT_LOG_ERROR, msg);
 	return true;
 }
 
 /* Kill what is left, remove the cgroups. A failure is worth telling only
  * when the container ran: otherwise err already says what went wrong. */
-static void remove_container(const struct engine_run_request *r, struct rt_container *c, bool ran)
+static void remove_container(const struct engine_io *io, struct rt_container *c, bool ran)
 {
 	md_error err;
 
 	if (rt_destroy(c, &err) < 0 && ran)
-		log_error(r, &err);
+		run_log_error(io, &err);
 	rt_container_free(c);
 }
 
 /* Create, start and supervise; fills res once the init has exited. */
-static int run_container(const struct engine_run_request *r, const char *id,
-			 const struct spec *spec, struct engine_run_result *res, md_error *err)
+static int run_container(const struct engine_io *io, const char *id, const struct spec *spec,
+			 const struct run_started *started, struct engine_run_result *res,
+			 md_error *err)
 {
 	struct rt_create_opts co = {
 		.id = id,
-		.stdio = { r->in_fd, r->out_fd, r->err_fd },
+		.stdio = { io->in_fd, io->out_fd, io->err_fd },
 		.seccomp_cache_dir = ENGINE_SECCOMP_CACHE_DIR,
-		.log = r->log,
-		.log_ctx = r->log_ctx,
+		.log = io->log,
+		.log_ctx = io->log_ctx,
 	};
-	struct rt_supervise_opts so = { .in_fd = r->in_fd,
-					.out_fd = r->out_fd,
-					.tty_fd = r->tty_fd };
+	struct rt_supervise_opts so = { .in_fd = io->in_fd,
+					.out_fd = io->out_fd,
+					.tty_fd = io->tty_fd };
 	struct rt_supervisor sup;
 	struct rt_container *c = NULL;
 	int ret = -1;
@@ -165,40 +153,66 @@ static int run_container(const struct engine_run_request *r, const char *id,
 		goto out;
 	if (rt_create(spec, &co, &c, err) < 0)
 		goto out;
-	if (rt_start(c, err) == 0 && rt_supervise(&sup, c, &so, err) == 0) {
+	if (rt_start(c, err) < 0)
+		goto out;
+	if (started && started->fn)
+		started->fn(started->ctx, c->pid);
+	if (rt_supervise(&sup, c, &so, err) == 0) {
 		res->exit_status = rt_exit_code(c->wait_status);
-		res->oom_killed = oom_killed(r, c);
+		res->oom_killed = oom_killed(io, c);
 		ret = 0;
 	}
 out:
 	rt_supervisor_fini(&sup);
 	if (c)
-		remove_container(r, c, ret == 0);
+		remove_container(io, c, ret == 0);
+	return ret;
+}
+
+int run_oci_config(const struct engine_io *io, const char *id, json_object *config,
+		   const struct run_started *started, struct engine_run_result *res, md_error *err)
+{
+	struct spec *spec = NULL;
+	int ret;
+
+	set_console_size(config, io->tty_fd);
+	if (spec_from_json(config, &spec, err) < 0)
+		return -1;
+	ret = run_container(io, id, spec, started, res, err);
+	spec_free(spec);
+	return ret;
+}
+
+/* A host command: nothing of it is kept. */
+static int run_host(const struct engine_run_request *r, struct engine_run_result *res,
+		    md_error *err)
+{
+	struct run_request cfg;
+	struct run_user user = { 0 };
+	struct store_entry entry = { .lock_fd = -1 };
+	json_object *config = NULL;
+	int ret = -1;
+
+	if (prepare(r, &cfg, &user, err) < 0)
+		goto out;
+	engine_sweep(&r->io);
+	if (store_claim(&entry, err) < 0)
+		goto out;
+	memcpy(res->id, entry.id, sizeof(res->id));
+	cfg.id = entry.id;
+	if (runconfig_build(&cfg, &config, err) == 0)
+		ret = run_oci_config(&r->io, entry.id, config, NULL, res, err);
+	json_object_put(config);
+	store_release(&entry);
+out:
+	users_free(&user);
 	return ret;
 }
 
 int engine_run(const struct engine_run_request *r, struct engine_run_result *res, md_error *err)
 {
-	struct run_request cfg;
-	struct run_user user = { 0 };
-	struct store_entry entry = { .lock_fd = -1 };
-	struct spec *spec = NULL;
-	int ret = -1;
-
 	memset(res, 0, sizeof(*res));
-	if (prepare(r, &cfg, &user, err) < 0)
-		goto out;
-	sweep(r);
-	if (store_claim(&entry, err) < 0)
-		goto out;
-	memcpy(res->id, entry.id, sizeof(res->id));
-	cfg.id = entry.id;
-	fill_console_size(&cfg, r->tty_fd);
-	if (make_spec(&cfg, &spec, err) == 0)
-		ret = run_container(r, entry.id, spec, res, err);
-	store_release(&entry);
-	spec_free(spec);
-out:
-	users_free(&user);
-	return ret;
+	if (r->image)
+		return engine_run_image(r, res, err);
+	return run_host(r, res, err);
 }

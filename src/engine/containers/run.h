@@ -1,30 +1,54 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A container in the foreground (`mydocker run`): the engine checks the
- * request as dockerd does, claims an id in the store, builds the OCI
- * config, has the runtime core create, start and supervise the container,
- * and removes it when its init exits. The caller parses flags and prints:
- * nothing here prints; records, and the errors that do not stop the run,
- * go to the caller's log function. */
+ * request as dockerd does, claims an id, builds the OCI config, has the
+ * runtime core create, start and supervise the container, and cleans up
+ * when its init exits. Two kinds:
+ *   - a host command (the first argument starts with '/'): the host's root
+ *     filesystem, nothing kept once it ends;
+ *   - an image (image set; create.c): a container of the store (records.h)
+ *     on an overlay of the image's layers (rootfs.h), kept after it ends
+ *     (status exited) unless auto_remove.
+ * The caller parses flags and prints: nothing here prints; records, and
+ * the errors that do not stop the run, go to the caller's log function. */
 #ifndef MD_ENGINE_RUN_H
 #define MD_ENGINE_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "engine/containers/runconfig.h"
 #include "runtime/container.h"
 #include "util/error.h"
 
-struct engine_run_request {
-	/* What to run; the engine fills in id, the ids of user and the
-	 * console size. */
-	struct run_request config;
-	const char *user; /* USER[:GROUP] as given (-u), or NULL */
-	/* The caller's side: the container reads in_fd (-1: /dev/null) and
-	 * writes out_fd and err_fd; tty_fd is the caller's terminal (raw
-	 * mode, window size), -1 for none. */
+/* The caller's side: the container reads in_fd (-1: /dev/null) and writes
+ * out_fd and err_fd; tty_fd is the caller's terminal (raw mode, window
+ * size), -1 for none. */
+struct engine_io {
 	int in_fd, out_fd, err_fd, tty_fd;
 	rt_log_fn log; /* may be NULL */
 	void *log_ctx;
+};
+
+struct run_mount; /* engine/containers/mounts.h */
+
+struct engine_run_request {
+	/* What to run; the engine fills in id, the ids of user and the
+	 * console size. From an image, args are COMMAND [ARG...] (NULL: the
+	 * image's), env the -e and --env-file values (over the image's). */
+	struct run_request config;
+	const char *user; /* USER[:GROUP] as given (-u), or NULL */
+	/* -v, --mount and --tmpfs, parsed (mounts.h), in order. */
+	struct run_mount *mounts;
+	size_t n_mounts;
+	/* From an image. */
+	const char *root;  /* the store (mydocker --root) */
+	const char *image; /* as the user named it; NULL: a host command */
+	const char *name;  /* --name, or NULL for a random one */
+	bool auto_remove;  /* --rm */
+	bool entrypoint_set;
+	const char *entrypoint; /* --entrypoint ("" clears the image's) */
+	char **binds, **tmpfs;  /* -v and --tmpfs as given, for HostConfig */
+	struct engine_io io;
 };
 
 struct engine_run_result {
@@ -33,9 +57,10 @@ struct engine_run_result {
 	bool oom_killed; /* the OOM killer killed a process of it */
 };
 
-/* Docker's checks before anything is made: the user looked up in the
- * container root's /etc/passwd and /etc/group, the --cap-add and
- * --cap-drop names, the limits. engine_run makes them first. */
+/* Docker's checks before anything is made: the --cap-add and --cap-drop
+ * names, the limits; for a host command, the user too (looked up in the
+ * container root's /etc/passwd and /etc/group). engine_run makes them
+ * first. */
 int engine_run_check(const struct engine_run_request *r, md_error *err);
 
 /* Run the container to its end. 0 when it ran (whatever it exited with,

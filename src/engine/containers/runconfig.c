@@ -305,11 +305,14 @@ static json_object *privileged_mounts(void)
 
 static void add_mounts(json_object *c, json_object *lnx, const struct run_request *r)
 {
-	if (r->privileged) {
-		json_object_object_add(c, "mounts", privileged_mounts());
+	json_object *all = r->privileged ? privileged_mounts() : spec_default_mounts(false);
+
+	for (size_t i = 0; r->mounts && i < json_object_array_length(r->mounts); i++)
+		json_object_array_add(all,
+				      json_object_get(json_object_array_get_idx(r->mounts, i)));
+	json_object_object_add(c, "mounts", all);
+	if (r->privileged)
 		return;
-	}
-	json_object_object_add(c, "mounts", spec_default_mounts(false));
 	json_object_object_add(lnx, "maskedPaths", spec_default_masked_paths());
 	json_object_object_add(lnx, "readonlyPaths", spec_default_readonly_paths());
 }
@@ -373,6 +376,8 @@ int runconfig_build(const struct run_request *r, json_object **out, md_error *er
 	json_object_object_add(c, "ociVersion", json_object_new_string("1.2.0"));
 	json_object_object_add(c, "process", process_object(r, caps));
 	json_object_object_add(root, "path", json_object_new_string(r->rootfs));
+	if (r->readonly)
+		json_object_object_add(root, "readonly", json_object_new_boolean(true));
 	json_object_object_add(c, "root", root);
 	json_object_object_add(c, "hostname", json_object_new_string(host));
 	add_mounts(c, lnx, r);

@@ -20,6 +20,10 @@ struct run_request {
 	const char *hostname; /* NULL = short id */
 	const char *workdir;  /* NULL = "/" */
 	const char *rootfs;   /* "/" for a host command */
+	bool readonly;        /* --read-only: root.readonly */
+	/* More OCI mounts, after Docker's (the /etc files of a container
+	 * from an image, volumes...); borrowed, NULL for none. */
+	json_object *mounts;
 	bool has_user;
 	uint32_t uid, gid;
 	const uint32_t *additional_gids; /* supplementary groups of -u NAME */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/users.h"
 #include "util/cleanup.h"
+#include "util/path.h"
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,15 +177,28 @@ int users_resolve(const char *spec, const char *passwd, const char *group, struc
 	return 0;
 }
 
+/* ROOT/PATH's text, looked up inside root: an image's /etc/passwd that is
+ * a symlink leads nowhere outside it. NULL when missing or unreadable. */
+static char *read_in_root(int rootfd, const char *path)
+{
+	cleanup_close int fd = md_open_in_root(rootfd, path, O_RDONLY, MD_NO_CREATE, NULL);
+	char proc[64], *text = NULL;
+
+	if (fd < 0 || md_read_file(md_fd_path(fd, proc, sizeof(proc)), &text, NULL, NULL) < 0)
+		return NULL;
+	return text;
+}
+
 int users_resolve_in(const char *root, const char *spec, struct run_user *out, md_error *err)
 {
-	cleanup_free char *pw_path = xasprintf("%s/etc/passwd", root);
-	cleanup_free char *gr_path = xasprintf("%s/etc/group", root);
+	cleanup_close int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cleanup_free char *pw = NULL, *gr = NULL;
 
+	if (rootfd < 0)
+		return md_error_set(err, errno, "open `%s`", root);
 	/* Missing files are like empty ones: numeric ids still work. */
-	(void)md_read_file(pw_path, &pw, NULL, NULL);
-	(void)md_read_file(gr_path, &gr, NULL, NULL);
+	pw = read_in_root(rootfd, "/etc/passwd");
+	gr = read_in_root(rootfd, "/etc/group");
 	return users_resolve(spec, pw, gr, out, err);
 }
 

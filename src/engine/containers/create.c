@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* engine_run for an image: image -> Config -> live entry -> record ->
+ * rootfs -> /etc files, working directory, user -> OCI config -> run ->
+ * state recorded -> rootfs unmounted (-> removed with --rm). */
+#include "engine/containers/create.h"
+#include "engine/containers/etcfiles.h"
+#include "engine/containers/rootfs.h"
+#include "engine/containers/run-internal.h"
+#include "engine/containers/store.h"
+#include "engine/images/reference.h"
+#include "engine/images/store.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/path.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+static char **dup_or_null(char *const *v)
+{
+	return v ? md_strv_dup(v) : NULL;
+}
+
+static char *strdup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+/* The index of the variable named as kv's in env, or -1. */
+static ssize_t env_find(char *const *env, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], kv, kl) == 0 && (env[i][kl] == '=' || env[i][kl] == '\0'))
+			return (ssize_t)i;
+	return -1;
+}
+
+static char **merge_env(char *const *image, char *const *user)
+{
+	char **env = md_strv_dup(image);
+
+	for (size_t i = 0; user && user[i]; i++) {
+		ssize_t at = env_find(env, user[i]);
+
+		if (at < 0) {
+			md_strv_push(&env, user[i]);
+		} else {
+			free(env[at]);
+			env[at] = xstrdup(user[i]);
+		}
+	}
+	return env;
+}
+
+static bool empty(char *const *v)
+{
+	return !v || !v[0];
+}
+
+static int merge_command(const struct image_config *img, const struct engine_run_request *r,
+			 struct container_config *out, md_error *err)
+{
+	char *const *cmd = r->config.args;
+
+	if (r->entrypoint_set) {
+		/* Docker: a new Entrypoint drops the image's Cmd too. */
+		if (*r->entrypoint)
+			md_strv_push(&out->entrypoint, r->entrypoint);
+		out->cmd = empty(cmd) ? NULL : md_strv_dup(cmd);
+	} else {
+		out->entrypoint = dup_or_null(img ? img->entrypoint : NULL);
+		out->cmd = dup_or_null(empty(cmd) ? (img ? img->cmd : NULL) : cmd);
+	}
+	if (empty(out->entrypoint) && empty(out->cmd))
+		return md_error_set(err, 0, "no command specified");
+	return 0;
+}
+
+int create_config(const struct image_config *img, const struct engine_run_request *r,
+		  struct container_config *out, md_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->env = merge_env(img ? img->env : NULL, r->config.env);
+	out->working_dir = strdup_or_null(r->config.workdir ? r->config.workdir
+							    : (img ? img->working_dir : NULL));
+	out->user = strdup_or_null(r->user ? r->user : (img ? img->user : NULL));
+	out->hostname = strdup_or_null(r->config.hostname);
+	out->labels = dup_or_null(img ? img->labels : NULL);
+	out->stop_signal = strdup_or_null(img ? img->stop_signal : NULL);
+	out->tty = r->config.tty;
+	out->open_stdin = r->io.in_fd >= 0;
+	return merge_command(img, r, out, err);
+}
+
+void create_command(const struct container_config *k, char **path, char ***args)
+{
+	char *const *first = empty(k->entrypoint) ? k->cmd : k->entrypoint;
+
+	*path = xstrdup(first[0]);
+	*args = md_strv_dup(first + 1);
+	if (first == k->entrypoint)
+		for (size_t i = 0; k->cmd && k->cmd[i]; i++)
+			md_strv_push(args, k->cmd[i]);
+}
+
+/* "busybox" -> "busybox:latest", as Docker names an image it lacks. */
+static char *familiar(const char *what)
+{
+	struct image_ref ref;
+	char *s;
+
+	if (ref_parse(what, &ref, NULL) < 0)
+		return xstrdup(what);
+	s = ref_string(&ref, REF_FAMILIAR);
+	ref_free(&ref);
+	return s;
+}
+
+int run_image_layers(const char *root, const char *what, struct image_info *img, char ***layers,
+		     md_error *err)
+{
+	struct image_store *s = image_store_open(root, err);
+	int r;
+
+	memset(img, 0, sizeof(*img));
+	*layers = NULL;
+	if (!s)
+		return -1;
+	r = image_store_find(s, what, img, err);
+	if (r < 0 && err->errnum == ENOENT) {
+		cleanup_free char *name = familiar(what);
+		md_error_set(err, ENOENT, "Unable to find image '%s' locally", name);
+	}
+	if (r == 0) {
+		*layers = image_store_layer_dirs(s, img, err);
+		r = *layers ? 0 : -1;
+	}
+	image_store_close(s);
+	return r;
+}
+
+static json_object *strv_or_null(char *const *v)
+{
+	json_object *a;
+
+	if (empty(v))
+		return NULL;
+	a = json_object_new_array();
+	for (size_t i = 0; v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+/* --tmpfs PATH[:OPTIONS] as Docker's HostConfig.Tmpfs: {PATH: OPTIONS}. */
+static json_object *tmpfs_json(char *const *tmpfs)
+{
+	json_object *o;
+
+	if (empty(tmpfs))
+		return NULL;
+	o = json_object_new_object();
+	for (size_t i = 0; tmpfs[i]; i++) {
+		const char *colon = strchr(tmpfs[i], ':');
+		cleanup_free char *path =
+			colon ? strndup(tmpfs[i], (size_t)(colon - tmpfs[i])) : xstrdup(tmpfs[i]);
+
+		json_object_object_add(o, path, json_object_new_string(colon ? colon + 1 : ""));
+	}
+	return o;
+}
+
+static void add_i64(json_object *o, const char *key, struct opt_i64 v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v.set ? v.v : 0));
+}
+
+/* Docker's HostConfig, for the flags we take. */
+static json_object *host_config(const struct engine_run_request *r)
+{
+	const struct run_request *c = &r->config;
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "Binds", strv_or_null(r->binds));
+	json_object_object_add(o, "NetworkMode", json_object_new_string("none"));
+	json_object_object_add(o, "AutoRemove", json_object_new_boolean(r->auto_remove));
+	json_object_object_add(o, "CapAdd", strv_or_null(c->cap_add));
+	json_object_object_add(o, "CapDrop", strv_or_null(c->cap_drop));
+	json_object_object_add(o, "Privileged", json_object_new_boolean(c->privileged));
+	json_object_object_add(o, "ReadonlyRootfs", json_object_new_boolean(c->readonly));
+	if (c->seccomp_unconfined) {
+		json_object *sec = json_object_new_array();
+
+		json_object_array_add(sec, json_object_new_string("seccomp=unconfined"));
+		json_object_object_add(o, "SecurityOpt", sec);
+	}
+	json_object_object_add(o, "Tmpfs", tmpfs_json(r->tmpfs));
+	add_i64(o, "CpuShares", c->cpu_shares);
+	add_i64(o, "Memory", c->memory);
+	add_i64(o, "CpuPeriod", c->cpu_period);
+	add_i64(o, "CpuQuota", c->cpu_quota);
+	json_object_object_add(o, "CpusetCpus", json_object_new_string(c->cpuset_cpus ?: ""));
+	json_object_object_add(o, "CpusetMems", json_object_new_string(c->cpuset_mems ?: ""));
+	json_object_object_add(o, "DeviceCgroupRules", strv_or_null(c->device_cgroup_rules));
+	add_i64(o, "MemorySwap", c->memory_swap);
+	json_object_object_add(o, "PidsLimit",
+			       c->pids.set ? json_object_new_int64(c->pids.v) : NULL);
+	return o;
+}
+
+/* The record of a new container (State created). */
+static void fill_record(const struct engine_run_request *r, const struct image_info *img,
+			struct container_config *k, const char *id, struct container_record *rec)
+{
+	char now[40];
+
+	memset(rec, 0, sizeof(*rec));
+	memcpy(rec->id, id, sizeof(rec->id));
+	md_rfc3339_now(now, sizeof(now));
+	rec->name = strdup_or_null(r->name);
+	rec->created = xstrdup(now);
+	rec->image = xstrdup(img->id);
+	rec->image_ref = xstrdup(r->image);
+	if (!k->hostname)
+		k->hostname = strndup(id, 12);
+	create_command(k, &rec->path, &rec->args);
+	rec->config = *k;
+	memset(k, 0, sizeof(*k));
+	rec->host_config = host_config(r);
+	rec->mounts = json_object_new_array();
+}
+
+/* The working directory, made in the rootfs when missing (as Docker), by
+ * a lookup confined to it. */
+static int make_workdir(const char *rootfs, const char *dir, md_error *err)
+{
+	cleanup_close int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+
+	if (!dir)
+		return 0;
+	if (root < 0)
+		return md_error_set(err, errno, "open `%s`", rootfs);
+	fd = md_open_in_root(root, dir, O_PATH | O_DIRECTORY, MD_CREATE_DIR, err);
+	if (fd < 0 && err->errnum == ENOTDIR)
+		return md_error_set(err, 0, "Cannot mkdir: %s is not a directory", dir);
+	return fd < 0 ? -1 : 0;
+}
+
+struct build_ctx {
+	const struct engine_run_request *r;
+	const struct container_record *rec;
+};
+
+/* Docker's argv: Path, then Args. */
+static char **argv_of(const struct container_record *rec)
+{
+	char **argv = NULL;
+
+	md_strv_push(&argv, rec->path);
+	for (size_t i = 0; rec->args && rec->args[i]; i++)
+		md_strv_push(&argv, rec->args[i]);
+	return argv;
+}
+
+static int save_config(const char *root, const char *id, json_object *config, md_error *err)
+{
+	cleanup_free char *path = records_path(root, id, "config.json");
+	const char *text = json_object_to_json_string_ext(
+		config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	return md_write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+/* The OCI config of a new container, once its rootfs is mounted. */
+static int build_config(void *ctx, json_object **out, md_error *err)
+{
+	const struct build_ctx *b = ctx;
+	const struct engine_run_request *r = b->r;
+	const struct container_record *rec = b->rec;
+	const struct container_config *k = &rec->config;
+	cleanup_free char *rootfs = records_path(r->root, rec->id, "rootfs");
+	cleanup_strv char **argv = argv_of(rec);
+	cleanup_json json_object *mounts = NULL;
+	struct run_request cfg = r->config;
+	struct run_user user = { 0 };
+	int ret = -1;
+
+	cfg.id = rec->id;
+	cfg.args = argv;
+	cfg.env = k->env;
+	cfg.workdir = k->working_dir;
+	cfg.hostname = k->hostname;
+	cfg.rootfs = rootfs;
+	mounts = etc_files_mounts(r->root, rec->id, cfg.readonly);
+	cfg.mounts = mounts;
+	if (etc_files_write(r->root, rec->id, k->hostname, err) < 0 ||
+	    make_workdir(rootfs, k->working_dir, err) < 0 ||
+	    run_resolve_user(k->user, &cfg, &user, err) < 0 || runconfig_build(&cfg, out, err) < 0)
+		goto out;
+	ret = save_config(r->root, rec->id, *out, err);
+	if (ret < 0) {
+		json_object_put(*out);
+		*out = NULL;
+	}
+out:
+	users_free(&user);
+	return ret;
+}
+
+/* Made and recorded: run it, then clean up as asked. */
+static int run_new(const struct engine_run_request *r, const struct container_record *rec,
+		   char *const *layers, struct engine_run_result *res, md_error *err)
+{
+	struct build_ctx b = { r, rec };
+	int ret = run_record(&r->io, r->root, rec->id, layers, build_config, &b, res, err);
+	md_error e2;
+
+	if (r->auto_remove && records_remove(r->root, rec->id, &e2) < 0)
+		run_log_error(&r->io, &e2);
+	return ret;
+}
+
+int engine_run_image(const struct engine_run_request *r, struct engine_run_result *res,
+		     md_error *err)
+{
+	struct image_info img;
+	struct container_config k = { 0 };
+	struct container_record rec = { 0 };
+	struct store_entry entry = { .lock_fd = -1 };
+	cleanup_strv char **layers = NULL;
+	int ret = -1;
+
+	if (run_check_config(&r->config, err) < 0)
+		return -1;
+	engine_sweep(&r->io);
+	if (run_image_layers(r->root, r->image, &img, &layers, err) < 0)
+		goto out;
+	if (create_config(img.config, r, &k, err) < 0 || store_claim(&entry, err) < 0)
+		goto out;
+	memcpy(res->id, entry.id, sizeof(res->id));
+	fill_record(r, &img, &k, entry.id, &rec);
+	if (store_set_root(&entry, r->root, err) == 0 && records_create(r->root, &rec, err) == 0)
+		ret = run_new(r, &rec, layers, res, err);
+	store_release(&entry);
+out:
+	records_free(&rec);
+	records_config_free(&k);
+	image_info_free(&img);
+	return ret;
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "engine/containers/lifecycle.h"
+#include "engine/containers/records.h"
+#include "engine/containers/rootfs.h"
+#include "engine/containers/run-internal.h"
+#include "engine/containers/store.h"
+#include "runtime/cgroup.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+/* How long rm -f waits for a killed container's mydocker to let go. */
+#define RM_WAIT_MS 10000
+#define RM_POLL_MS 20
+/* The exit code of a container whose mydocker was killed: its processes
+ * got SIGKILL (PDEATHSIG, then the PID namespace). */
+#define KILLED_EXIT_CODE (128 + SIGKILL)
+
+static void log_if(const struct engine_io *io, int r, const md_error *err)
+{
+	if (r < 0 && io)
+		run_log_error(io, err);
+}
+
+static int mark_killed(struct container_record *c, void *ctx, md_error *err)
+{
+	bool *auto_remove = ctx;
+	json_object *ar = md_json_member_of(c->host_config, "AutoRemove", json_type_boolean);
+
+	*auto_remove = ar && json_object_get_boolean(ar);
+	if (c->state.status != CONTAINER_RUNNING)
+		return -1; /* nothing to change */
+	c->state.status = CONTAINER_EXITED;
+	c->state.pid = 0;
+	c->state.exit_code = KILLED_EXIT_CODE;
+	md_rfc3339_now(c->state.finished_at, sizeof(c->state.finished_at));
+	return 0;
+}
+
+/* The store's side of a container whose mydocker died. */
+static void swept(const char *id, const char *root, void *ctx)
+{
+	const struct engine_io *io = ctx;
+	bool auto_remove = false;
+	md_error err;
+
+	if (!root)
+		return;
+	md_error_clear(&err);
+	log_if(io, rootfs_overlay_unmount(root, id, &err), &err);
+	records_update(root, id, mark_killed, &auto_remove, &err);
+	if (auto_remove)
+		log_if(io, records_remove(root, id, &err), &err);
+}
+
+void engine_sweep(const struct engine_io *io)
+{
+	struct engine_io quiet = { .in_fd = -1 }, *log = io ? &quiet : NULL;
+	md_error err;
+
+	if (io)
+		quiet = *io;
+	md_error_clear(&err);
+	log_if(io, store_sweep(swept, log, &err), &err);
+}
+
+struct started_ctx {
+	const struct engine_io *io;
+	const char *root, *id;
+	bool started;
+};
+
+static void record_started(void *ctx, pid_t pid)
+{
+	struct started_ctx *s = ctx;
+	md_error err;
+
+	s->started = true;
+	log_if(s->io, records_set_running(s->root, s->id, pid, &err), &err);
+}
+
+/* The state after a run: exited with its status, or the start's error. */
+static void record_end(const struct started_ctx *s, int ret, const struct engine_run_result *res,
+		       const md_error *run_err)
+{
+	int code = run_err->status ? run_err->status : MD_EXIT_FAILURE;
+	char msg[1536];
+	md_error err;
+	int r;
+
+	if (ret == 0)
+		r = records_set_exited(s->root, s->id, res->exit_status, res->oom_killed, &err);
+	else if (s->started)
+		r = records_set_exited(s->root, s->id, code, false, &err);
+	else
+		r = records_set_failed(s->root, s->id, code,
+				       md_error_text(run_err, msg, sizeof(msg)), &err);
+	log_if(s->io, r, &err);
+}
+
+int run_record(const struct engine_io *io, const char *root, const char *id, char *const *layers,
+	       run_config_fn make, void *ctx, struct engine_run_result *res, md_error *err)
+{
+	struct started_ctx s = { io, root, id, false };
+	struct run_started started = { record_started, &s };
+	json_object *config = NULL;
+	md_error e2;
+	int ret = -1;
+
+	if (rootfs_overlay_mount(root, id, layers, err) == 0 && make(ctx, &config, err) == 0)
+		ret = run_oci_config(io, id, config, &started, res, err);
+	json_object_put(config);
+	record_end(&s, ret, res, err);
+	log_if(io, rootfs_overlay_unmount(root, id, &e2), &e2);
+	return ret;
+}
+
+static bool auto_remove(const struct container_record *c)
+{
+	json_object *ar = md_json_member_of(c->host_config, "AutoRemove", json_type_boolean);
+
+	return ar && json_object_get_boolean(ar);
+}
+
+struct load_ctx {
+	const char *root, *id;
+};
+
+/* The config the container ran with the first time. */
+static int load_config(void *ctx, json_object **out, md_error *err)
+{
+	const struct load_ctx *l = ctx;
+	cleanup_free char *path = records_path(l->root, l->id, "config.json"), *text = NULL;
+
+	if (md_read_file(path, &text, NULL, err) < 0)
+		return -1;
+	*out = json_tokener_parse(text);
+	if (!json_object_is_type(*out, json_type_object)) {
+		md_json_putp(out);
+		return md_error_set(err, 0, "`%s`: not an OCI config", path);
+	}
+	return 0;
+}
+
+static int start_claimed(const struct engine_start_request *r, const struct container_record *c,
+			 struct engine_run_result *res, md_error *err)
+{
+	struct load_ctx l = { r->root, c->id };
+	struct image_info img;
+	cleanup_strv char **layers = NULL;
+	int ret = -1;
+
+	if (run_image_layers(r->root, c->image, &img, &layers, err) == 0)
+		ret = run_record(&r->io, r->root, c->id, layers, load_config, &l, res, err);
+	image_info_free(&img);
+	return ret;
+}
+
+int engine_start(const struct engine_start_request *r, struct engine_run_result *res, md_error *err)
+{
+	struct store_entry entry = { .lock_fd = -1 };
+	struct container_record c;
+	md_error e2;
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	engine_sweep(&r->io);
+	if (engine_container_find(r->root, r->what, &c, err) < 0)
+		return -1;
+	memcpy(res->id, c.id, sizeof(res->id));
+	if (store_claim_id(&entry, c.id, err) < 0) {
+		if (err->errnum == EBUSY)
+			md_error_set(err, EBUSY, "container %s is already running", r->what);
+		goto out;
+	}
+	if (store_set_root(&entry, r->root, err) == 0)
+		ret = start_claimed(r, &c, res, err);
+	store_release(&entry);
+	if (auto_remove(&c))
+		log_if(&r->io, records_remove(r->root, c.id, &e2), &e2);
+out:
+	records_free(&c);
+	return ret;
+}
+
+/* SIGKILL to every process of the container (its cgroup: no pid to
+ * trust), until its mydocker has seen it die and let go. */
+static int kill_and_wait(const char *id, md_error *err)
+{
+	cleanup_free char *path = cgroup_path_for(NULL, id);
+
+	for (long waited = 0; records_live(id); waited += RM_POLL_MS) {
+		struct cgroup *cg = NULL;
+		md_error ignored;
+
+		if (waited >= RM_WAIT_MS)
+			return md_error_set(err, ETIMEDOUT, "container %s did not stop", id);
+		if (cgroup_open(path, &cg, &ignored) == 0) {
+			cgroup_kill(cg, SIGKILL, &ignored);
+			cgroup_free(cg);
+		}
+		md_sleep_ms(RM_POLL_MS);
+	}
+	return 0;
+}
+
+int engine_rm(const char *root, const char *what, bool force, md_error *err)
+{
+	struct container_record c;
+	int ret = -1;
+
+	engine_sweep(NULL);
+	if (engine_container_find(root, what, &c, err) < 0)
+		return -1;
+	if (records_live(c.id)) {
+		if (!force) {
+			md_error_set(err, EBUSY,
+				     "cannot remove container \"/%s\": container is running: stop "
+				     "the container before removing or force remove",
+				     c.name ? c.name : c.id);
+			goto out;
+		}
+		if (kill_and_wait(c.id, err) < 0)
+			goto out;
+	}
+	ret = records_remove(root, c.id, err);
+out:
+	records_free(&c);
+	return ret;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What happens to a container of the store after `run`: `start` (again,
+ * in the foreground: there is no detached mode yet), `rm`, and the sweep
+ * of what killed mydocker processes left. Nothing here prints. */
+#ifndef MD_LIFECYCLE_H
+#define MD_LIFECYCLE_H
+
+#include <stdbool.h>
+
+#include "engine/containers/run.h"
+
+/* Clean up after every mydocker process that died with a container: its
+ * cgroups and live entry, and for a container of a store, its rootfs
+ * mount and its record (State exited, 137: its processes were killed;
+ * removed with --rm). Failures go to io's log. Every container command
+ * calls it first. */
+void engine_sweep(const struct engine_io *io);
+
+struct engine_start_request {
+	const char *root; /* the store */
+	const char *what; /* a container: id, name or id prefix */
+	struct engine_io io;
+};
+
+/* Run a container that is not running again, to its end, attached: its
+ * stored OCI config (config.json), its upper layer as it was left. EBUSY
+ * when it runs. res as engine_run's. */
+int engine_start(const struct engine_start_request *r, struct engine_run_result *res,
+		 md_error *err);
+
+/* Remove a container: its record and directories. A running one is
+ * refused (EBUSY, Docker's words) unless force, which kills it (SIGKILL
+ * to its cgroup) and waits for its mydocker process to let go of it. */
+int engine_rm(const char *root, const char *what, bool force, md_error *err);
+
+#endif
