@@ -318,6 +318,32 @@ TEST(store_remove_gc)
 	scratch_free(&sc);
 }
 
+/* An image whose manifest blob is gone (by hand) still keeps its config
+ * and its layers through a gc; a record file that is not JSON stops it. */
+TEST(store_gc_damaged_image)
+{
+	static const char *const names[] = { "one" };
+	struct scratch sc;
+	char id[BLOB_DIGEST_MAX];
+	md_error err = { 0 };
+	struct image_info i;
+	cleanup_free char *record = NULL;
+
+	CHECK(scratch_open(&sc));
+	CHECK(make_image(sc.s, names, 1, "a", id, &err) == 0);
+	CHECK(image_store_find(sc.s, id, &i, &err) == 0);
+	CHECK(blobs_remove(image_store_blobs(sc.s), i.manifest, &err) == 0);
+	image_info_free(&i);
+	CHECK(image_store_gc(sc.s, NULL, &err) == 0);
+	CHECK_INT(count_in(sc.root, "layers"), 1);
+	CHECK_INT(count_in(sc.root, "blobs/sha256"), 1); /* the config */
+	record = xasprintf("%s/images/%s.json", sc.root, id + 7);
+	CHECK(md_write_file_atomic(record, "{", 1, 0600, &err) == 0);
+	CHECK(image_store_gc(sc.s, NULL, &err) < 0);
+	CHECK_INT(count_in(sc.root, "blobs/sha256"), 1);
+	scratch_free(&sc);
+}
+
 /* A killed unpack's directory goes at the next open, read-only parts and
  * all; one whose writer still holds it stays. */
 TEST(store_sweeps_stale_tmp)

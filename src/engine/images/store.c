@@ -936,8 +936,29 @@ static void mark_kept(struct image_store *s, json_object *set, const char *id)
 	image_config_free(&c);
 }
 
-/* Every record's digests: a record that cannot be read stops the gc,
- * which must not take what it may use. */
+/* A record whose blobs cannot all be read (one removed or damaged by
+ * hand) keeps what it still names: its manifest, the layers the manifest
+ * lists, its config and the config's layers. */
+static void mark_damaged(struct image_store *s, json_object *set, const char *id, json_object *rec)
+{
+	const char *manifest = md_json_string(rec, "manifest");
+	cleanup_free char *text = NULL;
+	struct image_manifest m;
+	size_t len;
+	md_error ignored;
+
+	mark(set, manifest);
+	mark_kept(s, set, id);
+	if (read_blob(s, manifest, &text, &len, &ignored) < 0 ||
+	    image_manifest_parse(text, len, &m, &ignored) < 0)
+		return;
+	for (size_t k = 0; k < m.n_layers; k++)
+		mark(set, m.layers[k].digest);
+	image_manifest_free(&m);
+}
+
+/* Every record's digests, and the kept ids'. Only a record file that
+ * cannot be read at all stops the gc: what it names is unknown. */
 static int mark_all(struct image_store *s, json_object *set, char *const *keep, md_error *err)
 {
 	cleanup_json json_object *repos = json_object_new_object();
@@ -946,12 +967,19 @@ static int mark_all(struct image_store *s, json_object *set, char *const *keep, 
 	if (list_ids(s, &ids, err) < 0)
 		return -1;
 	for (size_t i = 0; ids[i]; i++) {
+		cleanup_json json_object *rec = NULL;
 		struct image_info info;
+		md_error ignored;
 
-		if (load_info(s, ids[i], repos, &info, err) < 0)
+		if (load_info(s, ids[i], repos, &info, &ignored) == 0) {
+			mark_image(set, &info);
+			image_info_free(&info);
+			continue;
+		}
+		if (read_record(s, ids[i], &rec, err) < 0)
 			return md_error_prefix(err, "gc");
-		mark_image(set, &info);
-		image_info_free(&info);
+		if (rec)
+			mark_damaged(s, set, ids[i], rec);
 	}
 	for (size_t i = 0; keep && keep[i]; i++)
 		mark_kept(s, set, keep[i]);

@@ -117,7 +117,8 @@ void image_info_list_free(struct image_info *list, size_t n);
  * NULL-terminated. */
 int image_store_remove(struct image_store *s, const char *id, char *const *keep, md_error *err);
 /* Remove blobs and layers no image references (after a killed command).
- * A record that cannot be read stops it: nothing is removed. */
+ * An image whose blobs are damaged keeps what they still name; a record
+ * file that cannot be read stops it: nothing is removed. */
 int image_store_gc(struct image_store *s, char *const *keep, md_error *err);
 
 /* The layer directories of an image, lowest first (for overlayfs
