@@ -12,6 +12,8 @@ podman_bench_setup() { # dir
 	cat >"$d/containers.conf" <<-EOF2
 		[containers]
 		log_driver = "k8s-file"
+		# Root here cannot raise RLIMIT_NOFILE above 20000 (podman asks more).
+		default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 		[engine]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
