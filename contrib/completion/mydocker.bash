@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run import export commit"
+_mydocker_commands="run ps rm start container import export commit"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -18,6 +18,11 @@ _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swa
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
 	--entrypoint"
+_mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
+_mydocker_ps_args="--format"
+_mydocker_rm_flags="-f --force --help"
+_mydocker_start_flags="-a --attach -i --interactive --help"
+_mydocker_container_commands="inspect ls rm start"
 _mydocker_import_flags="-c --change -m --message --help"
 _mydocker_import_args="-c --change -m --message"
 _mydocker_export_flags="-o --output --help"
@@ -96,6 +101,8 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
+	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
+	container) _mydocker_container "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
 	esac
 }
@@ -125,6 +132,61 @@ _mydocker_run() {
 	-*) _mydocker_reply $_mydocker_run_flags ;;
 	/*) _mydocker_files ;;
 	*) declare -F _mydocker_image_names >/dev/null && _mydocker_image_names ;;
+	esac
+}
+
+# The store: --root DIR or --root=DIR among the global flags, else
+# $MYDOCKER_ROOT, else the default.
+_mydocker_store() {
+	local i root=${MYDOCKER_ROOT:-/var/lib/mydocker}
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--root=*) root=${COMP_WORDS[i]#--root=} ;;
+		--root) root=${COMP_WORDS[i + 1]} ;;
+		esac
+	done
+	echo "$root"
+}
+
+# The names of the store's containers (container.json: ImageRef, then Name).
+_mydocker_container_names() {
+	_mydocker_reply $(cat "$(_mydocker_store)"/containers/*/container.json 2>/dev/null |
+		grep -o '"ImageRef":"[^"]*","Name":"[^"]*"' | sed 's/.*"Name":"//; s/"$//')
+}
+
+# mydocker ps, rm, start (and container ls, rm, start): flags, --format's
+# values, container names.
+_mydocker_containers_cmd() {
+	local v=_mydocker_${1}_flags
+	case $prev in
+	--format) _mydocker_reply table json; return ;;
+	esac
+	case $cur in
+	-*) _mydocker_reply ${!v} ;;
+	*) [ "$1" != ps ] && _mydocker_container_names ;;
+	esac
+}
+
+# mydocker container: its commands, then as the command they name.
+_mydocker_container() {
+	local _mydocker_plain sub
+	_mydocker_words $(($1 + 1)) "--format"
+	if [ ${#_mydocker_plain[@]} -eq 0 ]; then
+		case $cur in
+		-*) _mydocker_reply --help ;;
+		*) _mydocker_reply $_mydocker_container_commands ;;
+		esac
+		return
+	fi
+	sub=${COMP_WORDS[_mydocker_plain[0]]}
+	case $sub in
+	ls) _mydocker_containers_cmd ps ;;
+	rm | start) _mydocker_containers_cmd "$sub" ;;
+	inspect)
+		case $cur in
+		-*) _mydocker_reply --help ;;
+		*) _mydocker_container_names ;;
+		esac ;;
 	esac
 }
 

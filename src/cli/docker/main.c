@@ -5,6 +5,7 @@
 #include "util/sealed-exe.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run        Run a command in a new container\n"
+	"  ps         List containers\n"
+	"  rm         Remove one or more containers\n"
+	"  start      Start a stopped container again, attached\n"
+	"  container  Manage containers (inspect, ls, rm, start)\n"
 	"  import     Create an image from a root filesystem tar\n"
 	"  export     Write a container's filesystem as a tar archive\n"
 	"  commit     Create a new image from a container's changes\n"
@@ -39,10 +44,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "import", cmd_import },
-	{ "export", cmd_export },
-	{ "commit", cmd_commit },
-	{ "run", cmd_run },
+	{ "import", cmd_import }, { "export", cmd_export },
+	{ "commit", cmd_commit }, { "run", cmd_run },
+	{ "ps", cmd_ps },         { "rm", cmd_rm },
+	{ "start", cmd_start },   { "container", cmd_container },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
@@ -93,6 +98,13 @@ static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *e
 	return 0;
 }
 
+/* run, start and container start start containers. */
+static bool starts_container(const char *cmd, char **args)
+{
+	return strcmp(cmd, "run") == 0 || strcmp(cmd, "start") == 0 ||
+	       (strcmp(cmd, "container") == 0 && args[1] && strcmp(args[1], "start") == 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_log log = { .fd = -1, .prog = "mydocker" };
@@ -116,7 +128,8 @@ int main(int argc, char **argv)
 			continue;
 		/* A command that starts a container runs from a sealed copy of
 		 * the binary (see util/sealed-exe.h); others need not pay for it. */
-		if (strcmp(commands[i].name, "run") == 0 && md_sealed_exe_ensure(argv, &err) < 0)
+		if (starts_container(commands[i].name, argv + optind) &&
+		    md_sealed_exe_ensure(argv, &err) < 0)
 			return cli_fail(&log, &err);
 		return commands[i].fn(&log, argc - optind, argv + optind);
 	}
