@@ -86,6 +86,7 @@ t_fuzz_oci_flags() { fuzz_target oci_flags; }
 t_fuzz_run_flags() { fuzz_target run_flags; }
 t_fuzz_layer() { fuzz_target layer; }
 t_fuzz_reference() { fuzz_target reference; }
+t_fuzz_changes() { fuzz_target changes; }
 t_fuzz_manifest() { fuzz_target manifest; }
 
 # Every target has its test above and a seed corpus.

@@ -162,11 +162,12 @@ static const char *lex_piece(struct apply *x, const char *p, bool vars, struct s
 	case '$':
 		if (vars)
 			return expand(x, p, b);
-		/* fall through */
+		break;
 	default:
-		sb_add(b, p, 1);
-		return p + 1;
+		break;
 	}
+	sb_add(b, p, 1);
+	return p + 1;
 }
 
 /* The words of s, split at blanks outside quotes; with whole, s is one
