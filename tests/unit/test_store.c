@@ -410,7 +410,10 @@ TEST(store_put_layer_concurrent)
 			struct image_store *s = image_store_open(sc.root, &err);
 			int fd = layer_tar("f", "same");
 
-			_exit(s && image_store_put_layer(s, fd, NULL, got, &err) == 0 ? 0 : 1);
+			if (s && image_store_put_layer(s, fd, NULL, got, &err) == 0)
+				_exit(0);
+			fprintf(stderr, "  child %d: %s (%d)\n", k, err.msg, err.errnum);
+			_exit(1);
 		}
 	}
 	for (int k = 0; k < 2; k++)

@@ -333,9 +333,9 @@ char *image_store_layer_dir(const struct image_store *s, const char *diff_id)
 	return xasprintf("%s/layers/%s/diff", s->root, hex_of(diff_id));
 }
 
-/* A fresh ROOT/layers/tmp-XXXXXX, flock()ed (fd returned): the sweeper may
- * take it between mkdtemp and flock, so once locked, check it is still
- * ours under its name. */
+/* A fresh ROOT/layers/tmp-XXXXXX, flock()ed (fd returned): another
+ * handle's open sweeps it if it comes between our mkdir and our flock, so
+ * once locked, check it is still ours under its name. */
 static int tmp_layer(struct image_store *s, char name[32], md_error *err)
 {
 	struct stat mine, named;
@@ -350,6 +350,8 @@ static int tmp_layer(struct image_store *s, char name[32], md_error *err)
 		if (mkdirat(s->layersfd, name, 0700) < 0 && errno == EEXIST)
 			continue;
 		fd = openat(s->layersfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* swept already */
 		if (fd < 0)
 			return md_error_set(err, errno, "create `%s/layers/%s`", s->root, name);
 		if (flock(fd, LOCK_EX) == 0 && fstat(fd, &mine) == 0 &&
@@ -522,7 +524,9 @@ static int write_record(struct image_store *s, const struct image_info *i, md_er
 	json_object_object_add(o, "manifest", json_object_new_string(i->manifest));
 	json_object_object_add(o, "loaded", json_object_new_int64(i->loaded));
 	return write_atomic(s->imagesfd, name,
-			    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), err);
+			    json_object_to_json_string_ext(
+				    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			    err);
 }
 
 static int add_locked(struct image_store *s, const char *manifest_digest, md_error *err)
@@ -570,8 +574,11 @@ static int read_repos(struct image_store *s, json_object **out, md_error *err)
 
 static int write_repos(struct image_store *s, json_object *repos, md_error *err)
 {
-	return write_atomic(s->rootfd, REPOS_FILE,
-			    json_object_to_json_string_ext(repos, JSON_C_TO_STRING_PRETTY), err);
+	return write_atomic(
+		s->rootfd, REPOS_FILE,
+		json_object_to_json_string_ext(repos, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_NOSLASHESCAPE),
+		err);
 }
 
 /* A tag as the store keys it: the full reference, which must have a tag
@@ -1120,7 +1127,8 @@ static char *manifest_text(const char *config_digest, size_t config_size,
 		json_object_array_add(
 			arr, desc_json(layers[i].media_type, layers[i].digest, layers[i].size));
 	json_object_object_add(m, "layers", arr);
-	return xstrdup(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+	return xstrdup(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 int image_store_create(struct image_store *s, const char *config_json,
