@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit"
+_mydocker_commands="run ps rm start container import export commit volume"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -29,6 +29,13 @@ _mydocker_export_flags="-o --output --help"
 _mydocker_export_args="-o --output"
 _mydocker_commit_flags="-a --author -c --change -m --message --help"
 _mydocker_commit_args="-a --author -c --change -m --message"
+_mydocker_volume_commands="create inspect ls list prune rm remove"
+_mydocker_volume_create_flags="-d --driver --label --name"
+_mydocker_volume_create_args="-d --driver --label --name"
+_mydocker_volume_ls_flags="-f --filter --format -q --quiet"
+_mydocker_volume_ls_args="-f --filter --format"
+_mydocker_volume_prune_flags="-a --all -f --force"
+_mydocker_volume_rm_flags="-f --force"
 _mydocker_caps="ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 	CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK
 	IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
@@ -101,6 +108,7 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
+	volume) _mydocker_volume "$cmd_at" ;;
 	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
 	container) _mydocker_container "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
@@ -201,6 +209,61 @@ _mydocker_new_image() {
 	case $cur in
 	-*) _mydocker_reply ${!flags} ;;
 	*) [ "$1" = import ] && _mydocker_files ;;
+	esac
+}
+
+# The store (--root DIR, --root=DIR, else $MYDOCKER_ROOT, else the default)
+# from the global flags before word $1.
+_mydocker_root() {
+	local i root=${MYDOCKER_ROOT:-/var/lib/mydocker}
+	for ((i = 1; i < $1; i++)); do
+		case ${COMP_WORDS[i]} in
+		--root=*) root=${COMP_WORDS[i]#--root=} ;;
+		--root) root=${COMP_WORDS[i + 1]} ;;
+		esac
+	done
+	echo "$root"
+}
+
+# mydocker volume: the subcommand, its flags and values, volume names.
+_mydocker_volume() {
+	local _mydocker_plain sub="" v flags args names
+	_mydocker_words $(($1 + 1)) ""
+	if [ ${#_mydocker_plain[@]} -gt 0 ]; then
+		sub=${COMP_WORDS[${_mydocker_plain[0]}]}
+	fi
+	if [ -z "$sub" ]; then
+		case $cur in
+		-*) _mydocker_reply --help ;;
+		*) _mydocker_reply $_mydocker_volume_commands ;;
+		esac
+		return
+	fi
+	case $sub in
+	list) sub=ls ;;
+	remove) sub=rm ;;
+	esac
+	v=_mydocker_volume_${sub}_flags
+	flags="${!v:-} --help"
+	v=_mydocker_volume_${sub}_args
+	args=${!v:-}
+	if _mydocker_in "$prev" "$args"; then
+		case $prev in
+		-d | --driver) _mydocker_reply local ;;
+		--format) _mydocker_reply table json ;;
+		-f | --filter)
+			_mydocker_reply dangling=true dangling=false name= driver= label=
+			compopt -o nospace 2>/dev/null ;;
+		esac
+		return
+	fi
+	case $cur in
+	-*) _mydocker_reply $flags; return ;;
+	esac
+	case $sub in
+	inspect | rm)
+		names=$(cd "$(_mydocker_root "$1")/volumes" 2>/dev/null && ls -d -- */volume.json 2>/dev/null)
+		_mydocker_reply ${names//\/volume.json/} ;;
 	esac
 }
 

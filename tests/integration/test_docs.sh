@@ -5,8 +5,10 @@
 # a man page is one the program takes, and one the completion offers; the
 # completion offers nothing else. So none of them can drift from the others.
 # The man page sections: mydocker.1's OPTIONS (mydocker --help),
-# mydocker-CMD.1's OPTIONS (mydocker CMD --help), mydocker-runtime.8's
-# GLOBAL OPTIONS and one "## VERB" section a command.
+# mydocker-CMD.1's OPTIONS (mydocker CMD --help) and, for a command with
+# subcommands (mydocker volume), one "## SUB" section a subcommand (mydocker
+# CMD SUB --help), mydocker-runtime.8's GLOBAL OPTIONS and one "## VERB"
+# section a command.
 
 MAN=docs/man
 COMPLETION=contrib/completion/mydocker.bash
@@ -18,7 +20,8 @@ flags_in() {
 
 # The options a man page section defines: its lines that start with *-
 # and are followed by an indented description (scdoc's list of terms). A
-# "## VERB" section that "Takes the options of *OTHER*" has those too.
+# "## VERB" section that "Takes the options of *OTHER*" has those too: the
+# OPTIONS of the page OTHER.1 when there is one, else of its section "## OTHER".
 man_section() { # page heading
 	awk -v h="$2" '$0 == h { on = 1; next } on && /^#/ { exit } on' "$MAN/$1"
 }
@@ -30,7 +33,11 @@ man_flags() { # page heading
 	{
 		man_section "$1" "$2" | man_terms
 		other=$(man_section "$1" "$2" | sed -n 's/.*Takes the options of \*\([a-z-]*\)\*.*/\1/p')
-		[ -n "$other" ] && man_section "$1" "## $other" | man_terms
+		if [ -n "$other" ] && [ -f "$MAN/$other.1.scd" ]; then
+			man_section "$other.1.scd" "# OPTIONS" | man_terms
+		elif [ -n "$other" ]; then
+			man_section "$1" "## $other" | man_terms
+		fi
 	} | flags_in
 }
 
@@ -75,8 +82,8 @@ docs_begin() {
 }
 
 # The words of a --help's "Commands:" list.
-help_commands() { # program
-	timeout 10 "$1" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' |
+help_commands() { # program [command]
+	timeout 10 "$@" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' |
 		sort
 }
 
@@ -138,6 +145,37 @@ t_docs_mydocker_command_help_is_its_man_page() {
 		done
 		set_eq "completion of 'mydocker $cmd -' vs mydocker-$cmd.1" \
 			"$(completion_flags _mydocker mydocker "$cmd" -)" "$man"
+	done
+}
+
+# A command with subcommands (a "Commands:" list in its --help): each has
+# its "## SUB" section in the command's page and no other section is
+# there; the flags its --help shows (but --help) are options there, and
+# the other way round; each is taken and completed; the completion offers
+# the subcommands.
+t_docs_mydocker_subcommands() {
+	local cmd subs sub page man f
+	docs_begin
+	for cmd in $(help_commands "$MYDOCKER"); do
+		subs=$(help_commands "$MYDOCKER" "$cmd")
+		[ -n "$subs" ] || continue
+		page=mydocker-$cmd.1.scd
+		set_eq "mydocker $cmd --help's commands vs $page's sections" "$subs" \
+			"$(sed -n 's/^## \([a-z-]*\)$/\1/p' "$MAN/$page")"
+		subset "mydocker $cmd's commands missing from the completion" "$subs" \
+			"$(completion_flags _mydocker mydocker "$cmd" "")"
+		for sub in $subs; do
+			man=$(man_flags "$page" "## $sub" | grep -vx -e --help)
+			set_eq "mydocker $cmd $sub --help vs $page's $sub" \
+				"$(help_flags "" "$MYDOCKER" "$cmd" "$sub" | grep -vx -e --help)" "$man"
+			for f in $man; do
+				takes_flag "$f" "$MYDOCKER" "$cmd" "$sub" ||
+					fail "$page documents $sub $f, which mydocker $cmd $sub does not take"
+			done
+			set_eq "completion of 'mydocker $cmd $sub -' vs $page's $sub" \
+				"$(completion_flags _mydocker mydocker "$cmd" "$sub" - | grep -vx -e --help)" \
+				"$man"
+		done
 	done
 }
 

@@ -33,5 +33,7 @@ void cli_engine_io(struct engine_io *io, bool interactive, struct cli_log *log);
 int cmd_import(struct cli_log *log, int argc, char **argv);
 int cmd_export(struct cli_log *log, int argc, char **argv);
 int cmd_commit(struct cli_log *log, int argc, char **argv);
+/* volume.c */
+int cmd_volume(struct cli_log *log, int argc, char **argv);
 
 #endif

@@ -33,6 +33,7 @@ static const char usage[] =
 	"  import     Create an image from a root filesystem tar\n"
 	"  export     Write a container's filesystem as a tar archive\n"
 	"  commit     Create a new image from a container's changes\n"
+	"  volume     Manage volumes\n"
 	"\n"
 	"Run 'mydocker COMMAND --help' for more information on a command.\n";
 
@@ -48,6 +49,7 @@ static const struct command commands[] = {
 	{ "commit", cmd_commit }, { "run", cmd_run },
 	{ "ps", cmd_ps },         { "rm", cmd_rm },
 	{ "start", cmd_start },   { "container", cmd_container },
+	{ "volume", cmd_volume },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
