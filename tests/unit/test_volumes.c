@@ -318,6 +318,34 @@ static void prepare_steps(struct scratch *s, int *unit_failed)
 	run_mount_free(&m[0]);
 }
 
+/* Anonymous volumes named before the record, made with the label. */
+static void named_steps(struct scratch *s, int *unit_failed)
+{
+	struct run_mount m[2];
+	cleanup_json json_object *doc = NULL;
+	md_error err = { 0 };
+
+	CHECK(run_mount_parse_volume("/anon", &m[0], &err) == 0);
+	CHECK(run_mount_parse_volume("named:/n", &m[1], &err) == 0);
+	CHECK(run_mounts_name(m, 2, &err) == 0);
+	CHECK(m[0].anonymous && strlen(m[0].source) == 64);
+	CHECK(!m[1].anonymous);
+	CHECK_STR(m[1].source, "named");
+	CHECK(run_mounts_prepare(s->root, m, 2, NULL, NULL, NULL, &err) == 0);
+	CHECK(volume_load(s->root, m[0].source, &doc, &err) == 0);
+	CHECK(md_json_member(md_json_member(doc, "Labels"), VOLUME_ANON_LABEL));
+	md_json_putp(&doc);
+	CHECK(volume_load(s->root, "named", &doc, &err) == 0);
+	CHECK(!md_json_member(doc, "Labels"));
+	run_mount_free(&m[0]);
+	run_mount_free(&m[1]);
+}
+
+TEST(mounts_name_anonymous)
+{
+	CHECK(!in_scratch(named_steps));
+}
+
 TEST(mounts_prepare)
 {
 	CHECK(!in_scratch(prepare_steps));

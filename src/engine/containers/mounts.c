@@ -846,16 +846,21 @@ static int open_image_dir(const char *rootfs, const char *target, md_error *err)
 static int prepare_volume(const char *root, struct run_mount *m, const char *rootfs,
 			  json_object **out, md_error *err)
 {
+	static char anon[] = VOLUME_ANON_LABEL;
+	char *const anon_label[] = { anon, NULL };
 	cleanup_close int lock = volumes_lock(root, err);
 	cleanup_close int src = -1;
 	struct volume v;
 	bool copied;
 	int r = -1;
 
-	if (lock < 0 || volume_ensure_locked(root, m->source, NULL, &v, err) < 0)
+	if (lock < 0 ||
+	    volume_ensure_locked(root, m->source, m->anonymous ? anon_label : NULL, &v, err) < 0)
 		return -1;
-	if (!m->source)
+	if (!m->source) {
 		m->source = xstrdup(v.name);
+		m->anonymous = true;
+	}
 	if (rootfs && !(m->options && strcmp(m->options, "nocopy") == 0)) {
 		src = open_image_dir(rootfs, m->target, err);
 		if (src < 0 && errno != ENOENT)
@@ -914,6 +919,21 @@ int run_mounts_prepare(const char *root, struct run_mount *m, size_t n, const ch
 		*oci_mounts = TAKE_PTR(list);
 	if (volume_names_used)
 		*volume_names_used = TAKE_PTR(names);
+	return 0;
+}
+
+int run_mounts_name(struct run_mount *m, size_t n, md_error *err)
+{
+	char name[65];
+
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].type != RUN_MOUNT_VOLUME || m[i].source)
+			continue;
+		if (md_random_hex(name, 32, err) < 0)
+			return -1;
+		m[i].source = xstrdup(name);
+		m[i].anonymous = true;
+	}
 	return 0;
 }
 

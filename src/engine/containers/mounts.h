@@ -33,8 +33,10 @@ struct run_mount {
 	/* -v makes a missing bind source (a directory); --mount refuses it. */
 	bool create_source;
 	/* -v's mode field as given ("ro,z", "" for none): Docker's Mounts
-	 * show it. */
+	 * show it. NULL for --tmpfs, which Docker keeps out of Mounts. */
 	char *mode;
+	/* A volume without a name given: run_mounts_name names it. */
+	bool anonymous;
 };
 
 void run_mount_free(struct run_mount *m);
@@ -77,6 +79,13 @@ int run_mount_tmpfs_options(const char *options, char ***out, md_error *err);
  * rootfs may be NULL (a host command): nothing is copied. */
 int run_mounts_prepare(const char *root, struct run_mount *m, size_t n, const char *rootfs,
 		       json_object **oci_mounts, char ***volume_names_used, md_error *err);
+
+/* Give each anonymous volume its random name now, before the container's
+ * record is written: the record (run_mounts_inspect) then names every
+ * volume it will use before prepare makes them, so that no prune or rm
+ * can take one between its making and the record. Prepare gives such a
+ * volume the anonymous label. */
+int run_mounts_name(struct run_mount *m, size_t n, md_error *err);
 
 /* Docker's "Mounts" of a container (inspect) for mounts that
  * run_mounts_prepare has set up: {Type, Name (volumes), Source,
