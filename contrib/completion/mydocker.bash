@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit volume"
+_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -36,6 +36,18 @@ _mydocker_volume_ls_flags="-f --filter --format -q --quiet"
 _mydocker_volume_ls_args="-f --filter --format"
 _mydocker_volume_prune_flags="-a --all -f --force"
 _mydocker_volume_rm_flags="-f --force"
+_mydocker_images_flags="-q --quiet -a --all --digests --no-trunc --format --help"
+_mydocker_images_args="--format"
+_mydocker_image_flags="--help"
+_mydocker_image_commands="history inspect load ls rm save tag"
+_mydocker_load_flags="-i --input -q --quiet --help"
+_mydocker_load_args="-i --input"
+_mydocker_save_flags="-o --output --help"
+_mydocker_save_args="-o --output"
+_mydocker_tag_flags="--help"
+_mydocker_rmi_flags="-f --force --help"
+_mydocker_history_flags="--no-trunc -q --quiet --help"
+_mydocker_inspect_flags="--help"
 _mydocker_caps="ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 	CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK
 	IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
@@ -112,6 +124,8 @@ _mydocker() {
 	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
 	container) _mydocker_container "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
+	images | image | load | save | tag | rmi | history | inspect)
+		_mydocker_image_cmd "$cmd" "$cmd_at" ;;
 	esac
 }
 
@@ -264,6 +278,53 @@ _mydocker_volume() {
 	inspect | rm)
 		names=$(cd "$(_mydocker_root "$1")/volumes" 2>/dev/null && ls -d -- */volume.json 2>/dev/null)
 		_mydocker_reply ${names//\/volume.json/} ;;
+	esac
+}
+
+# The images of the store (--root, else $MYDOCKER_ROOT, else the default),
+# by name as Docker shows them: the keys of its repositories.json.
+_mydocker_image_names() {
+	local root=${MYDOCKER_ROOT:-/var/lib/mydocker} i
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--root=*) root=${COMP_WORDS[i]#--root=} ;;
+		--root) root=${COMP_WORDS[i + 1]} ;;
+		esac
+	done
+	_mydocker_reply $(grep -o '"[^"]*"[[:space:]]*:' "$root/repositories.json" 2>/dev/null |
+		sed -e 's/^"//' -e 's/"[[:space:]]*:$//' -e 's|^docker\.io/library/||' -e 's|^docker\.io/||')
+}
+
+# mydocker images, image, load, save, tag, rmi, history, inspect: flags,
+# their values (files, formats), image names; image's own commands first.
+_mydocker_image_cmd() {
+	local cmd=$1 flags args _mydocker_plain
+	if [ "$cmd" = image ]; then
+		_mydocker_words $(($2 + 1)) ""
+		if [ ${#_mydocker_plain[@]} -eq 0 ]; then
+			case $cur in
+			-*) _mydocker_reply $_mydocker_image_flags ;;
+			*) _mydocker_reply $_mydocker_image_commands ;;
+			esac
+			return
+		fi
+		cmd=${COMP_WORDS[_mydocker_plain[0]]}
+		case $cmd in
+		ls) cmd=images ;;
+		rm) cmd=rmi ;;
+		esac
+		_mydocker_in "$cmd" "$_mydocker_image_commands images rmi" || return
+	fi
+	flags=_mydocker_${cmd}_flags
+	args=_mydocker_${cmd}_args
+	case $prev in
+	-i | --input | -o | --output) _mydocker_files; return ;;
+	--format) _mydocker_reply table json; return ;;
+	esac
+	_mydocker_in "$prev" "${!args:-}" && return
+	case $cur in
+	-*) _mydocker_reply ${!flags} ;;
+	*) [ "$cmd" != load ] && _mydocker_image_names ;;
 	esac
 }
 

@@ -13,6 +13,15 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
+/* images.c */
+int cmd_load(struct cli_log *log, int argc, char **argv);
+int cmd_save(struct cli_log *log, int argc, char **argv);
+int cmd_images(struct cli_log *log, int argc, char **argv);
+int cmd_tag(struct cli_log *log, int argc, char **argv);
+int cmd_rmi(struct cli_log *log, int argc, char **argv);
+int cmd_history(struct cli_log *log, int argc, char **argv);
+int cmd_inspect(struct cli_log *log, int argc, char **argv);
+int cmd_image(struct cli_log *log, int argc, char **argv);
 /* containers.c */
 int cmd_ps(struct cli_log *log, int argc, char **argv);
 int cmd_rm(struct cli_log *log, int argc, char **argv);

@@ -26,6 +26,14 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run        Run a command in a new container\n"
+	"  images     List images\n"
+	"  image      Manage images (inspect, ls, rm, history, load, save, tag)\n"
+	"  load       Load images from a tar archive or STDIN\n"
+	"  save       Save one or more images to a tar archive\n"
+	"  tag        Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
+	"  rmi        Remove one or more images\n"
+	"  history    Show the history of an image\n"
+	"  inspect    Return low-level information on images\n"
 	"  ps         List containers\n"
 	"  rm         Remove one or more containers\n"
 	"  start      Start a stopped container again, attached\n"
@@ -45,11 +53,15 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "import", cmd_import }, { "export", cmd_export },
-	{ "commit", cmd_commit }, { "run", cmd_run },
-	{ "ps", cmd_ps },         { "rm", cmd_rm },
-	{ "start", cmd_start },   { "container", cmd_container },
-	{ "volume", cmd_volume },
+	{ "import", cmd_import },   { "export", cmd_export },
+	{ "commit", cmd_commit },   { "run", cmd_run },
+	{ "ps", cmd_ps },           { "rm", cmd_rm },
+	{ "start", cmd_start },     { "container", cmd_container },
+	{ "volume", cmd_volume },   { "images", cmd_images },
+	{ "image", cmd_image },     { "load", cmd_load },
+	{ "save", cmd_save },       { "tag", cmd_tag },
+	{ "rmi", cmd_rmi },         { "history", cmd_history },
+	{ "inspect", cmd_inspect },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)

@@ -819,7 +819,7 @@ static int collect_docker(struct load *l, bool merge, md_error *err)
 	int r = 0;
 
 	if (docker_archive_manifest_parse(l->manifest_json, l->manifest_len, &imgs, &n, err) < 0)
-		return md_error_prefix(err, "manifest.json");
+		return -1;
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = merge ? merge_repo_tags(l, &imgs[i], err) : add_docker_image(l, &imgs[i], err);
 	docker_archive_manifest_free(imgs, n);
