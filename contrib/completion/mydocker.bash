@@ -13,11 +13,11 @@ _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workd
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
 	--device-cgroup-rule -u --user --rm --help --env-file --name --entrypoint
-	--read-only"
+	--read-only -v --volume --mount --tmpfs"
 _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
-	--entrypoint"
+	--entrypoint -v --volume --mount --tmpfs"
 _mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
 _mydocker_ps_args="--format"
 _mydocker_rm_flags="-f --force --help"
@@ -139,7 +139,7 @@ _mydocker_run() {
 	fi
 	case $prev in
 	--env-file) _mydocker_files; return ;;
-	--name | --entrypoint) return ;;
+	--name | --entrypoint | -v | --volume | --mount | --tmpfs) return ;;
 	--security-opt) _mydocker_reply seccomp=unconfined seccomp=; compopt -o nospace 2>/dev/null; return ;;
 	--cap-add | --cap-drop) _mydocker_reply $_mydocker_caps; return ;;
 	-w | --workdir) _mydocker_files -d; return ;;

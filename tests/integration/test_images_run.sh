@@ -333,3 +333,37 @@ t_image_containers_share_layers() {
 	assert_eq "$(ls "$R/layers" | grep -c '^[0-9a-f]\{64\}$')" 1 "one layer for all"
 	img_end
 }
+
+# -v, --mount and --tmpfs reach the container (engine/containers/mounts.c
+# makes them; test_volumes.sh tests them further); the record names its
+# volumes; --rm removes an anonymous volume, not a named one.
+t_image_run_mounts() {
+	img_begin
+	img_import bb
+	mkdir "$D/host"
+	echo from-host >"$D/host/f"
+	mdr run --rm -v "$D/host:/mnt" --mount "type=bind,src=$D/host,dst=/ro,readonly" \
+		--tmpfs /scratch:size=1m bb sh -c 'cat /mnt/f; echo new > /mnt/g; touch /ro/x 2>&1;
+			grep " /scratch " /proc/mounts | cut -d" " -f3'
+	assert_eq "$rc" 0 "$err"
+	assert_contains "$out" from-host
+	assert_contains "$out" "Read-only file system"
+	assert_contains "$out" tmpfs
+	assert_eq "$(cat "$D/host/g")" new "written through the bind"
+	mdr run --name withvol -v named1:/etc bb true # first use: the image's /etc copied
+	assert_eq "$rc" 0 "$err"
+	mdr run --rm -v named1:/data bb cat /data/passwd
+	assert_contains "$out" "root:x:0:0" "the volume kept the copy"
+	mdr container inspect withvol
+	assert_contains "$out" '"Name": "named1"'
+	mdr volume rm named1
+	assert_eq "$rc" 1 "a volume a container names"
+	mdr rm withvol
+	mdr run --rm -v /anon bb true
+	mdr volume ls -q
+	assert_eq "$out" named1 "--rm removed the anonymous volume only"
+	mdr volume rm named1
+	mdr run -v "$D/host:/mnt" /bin/cat /mnt/f
+	assert_eq "$out" from-host "a bind with a host command"
+	img_end
+}

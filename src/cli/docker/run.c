@@ -2,6 +2,7 @@
 /* mydocker run: flags -> engine_run_request -> the engine (engine_run). */
 #include "cli/docker/commands.h"
 #include "cli/common/units.h"
+#include "engine/containers/mounts.h"
 #include "engine/containers/run.h"
 #include "util/cleanup.h"
 #include "util/util.h"
@@ -51,6 +52,11 @@ static const char run_usage[] =
 	"      --entrypoint CMD      run CMD instead of the image's entrypoint\n"
 	"                            (\"\" clears it)\n"
 	"      --read-only           mount the container's root filesystem read-only\n"
+	"  -v, --volume [SRC:]DST[:OPTS]  bind a host path (SRC absolute) or mount a\n"
+	"                            volume (SRC a name; none: an anonymous one) at DST\n"
+	"      --mount type=bind|volume|tmpfs,src=...,dst=...[,readonly...]  a mount,\n"
+	"                            in Docker's key=value form\n"
+	"      --tmpfs DST[:OPTS]    a tmpfs at DST (OPTS as mount(8): size=64m,mode=1777)\n"
 	"      --help                print this help\n";
 
 struct run_opts {
@@ -59,7 +65,8 @@ struct run_opts {
 	char **env, **env_files;
 	char **cap_add, **cap_drop;
 	char **devices, **device_rules;
-	char *seccomp_text; /* the --security-opt seccomp=FILE profile */
+	char *seccomp_text;    /* the --security-opt seccomp=FILE profile */
+	char **binds, **tmpfs; /* -v and --tmpfs as given */
 };
 
 enum {
@@ -80,6 +87,8 @@ enum {
 	OPT_ENV_FILE,
 	OPT_ENTRYPOINT,
 	OPT_READ_ONLY,
+	OPT_MOUNT,
+	OPT_TMPFS,
 };
 
 static const struct option run_options[] = {
@@ -107,6 +116,9 @@ static const struct option run_options[] = {
 	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "volume", required_argument, NULL, 'v' },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -234,6 +246,20 @@ static int set_security_opt(struct run_opts *o, const char *arg, md_error *err)
 	return 0;
 }
 
+/* One more mount, parsed by parse (mounts.h), in the order given. */
+static int add_mount(struct run_opts *o, int (*parse)(const char *, struct run_mount *, md_error *),
+		     const char *arg, md_error *err)
+{
+	struct engine_run_request *q = &o->req;
+	struct run_mount m = { 0 };
+
+	if (parse(arg, &m, err) < 0)
+		return -1;
+	q->mounts = xrealloc(q->mounts, (q->n_mounts + 1) * sizeof(*q->mounts));
+	q->mounts[q->n_mounts++] = m;
+	return 0;
+}
+
 static int parse_flag(struct run_opts *o, int c, md_error *err)
 {
 	struct run_request *r = &o->req.config;
@@ -287,6 +313,14 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_READ_ONLY:
 		r->readonly = true;
 		return 0;
+	case 'v':
+		md_strv_push(&o->binds, optarg);
+		return add_mount(o, run_mount_parse_volume, optarg, err);
+	case OPT_MOUNT:
+		return add_mount(o, run_mount_parse_mount, optarg, err);
+	case OPT_TMPFS:
+		md_strv_push(&o->tmpfs, optarg);
+		return add_mount(o, run_mount_parse_tmpfs, optarg, err);
 	case OPT_SECURITY_OPT:
 		return set_security_opt(o, optarg, err);
 	case OPT_PRIVILEGED:
@@ -317,9 +351,9 @@ static int set_what(struct run_opts *o, char **args, md_error *err)
 {
 	struct engine_run_request *q = &o->req;
 
+	q->root = mydocker_root; /* images, and volumes for either */
 	if (args[0][0] != '/') {
 		q->image = args[0];
-		q->root = mydocker_root;
 		q->config.args = args[1] ? args + 1 : NULL;
 		return 0;
 	}
@@ -358,7 +392,7 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:u:", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:u:v:", run_options, NULL)) != -1) {
 		if (c == '?')
 			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker run --help'.",
 					    argv[optind - 1]);
@@ -373,8 +407,11 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 		return md_error_set(err, 0,
 				    "\"mydocker run\" requires at least 1 argument.\n"
 				    "See 'mydocker run --help'.");
-	if (set_what(o, argv + optind, err) < 0 || set_env(o, err) < 0)
+	if (set_what(o, argv + optind, err) < 0 || set_env(o, err) < 0 ||
+	    run_mounts_check(o->req.mounts, o->req.n_mounts, err) < 0)
 		return -1;
+	o->req.binds = o->binds;
+	o->req.tmpfs = o->tmpfs;
 	r->cap_add = o->cap_add;
 	r->cap_drop = o->cap_drop;
 	r->devices = o->devices;
@@ -411,6 +448,9 @@ static void run_opts_free(struct run_opts *o)
 {
 	md_strv_free(o->env);
 	md_strv_free(o->env_files);
+	md_strv_free(o->binds);
+	md_strv_free(o->tmpfs);
+	run_mounts_free(o->req.mounts, o->req.n_mounts);
 	md_strv_free(o->cap_add);
 	md_strv_free(o->cap_drop);
 	md_strv_free(o->devices);

@@ -4,6 +4,7 @@
  * state recorded -> rootfs unmounted (-> removed with --rm). */
 #include "engine/containers/create.h"
 #include "engine/containers/etcfiles.h"
+#include "engine/containers/mounts.h"
 #include "engine/containers/rootfs.h"
 #include "engine/containers/run-internal.h"
 #include "engine/containers/store.h"
@@ -276,6 +277,31 @@ static int save_config(const char *root, const char *id, json_object *config, md
 	return md_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
+static int set_mounts(struct container_record *c, void *ctx, md_error *err)
+{
+	md_json_putp(&c->mounts);
+	c->mounts = json_object_get(ctx);
+	return 0;
+}
+
+/* -v, --mount and --tmpfs (mounts.h): their host side made, their OCI
+ * mounts appended to mounts, Docker's Mounts recorded (the volumes' names
+ * then in the record, which tells the volume store they are in use). */
+static int run_user_mounts(const struct engine_run_request *r, const char *id, const char *rootfs,
+			   json_object *mounts, md_error *err)
+{
+	cleanup_json json_object *oci = NULL, *docker = NULL;
+
+	if (!r->n_mounts)
+		return 0;
+	if (run_mounts_prepare(r->root, r->mounts, r->n_mounts, rootfs, &oci, NULL, err) < 0)
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(oci); i++)
+		json_object_array_add(mounts, json_object_get(json_object_array_get_idx(oci, i)));
+	docker = run_mounts_inspect(r->root, r->mounts, r->n_mounts);
+	return records_update(r->root, id, set_mounts, docker, err);
+}
+
 /* The OCI config of a new container, once its rootfs is mounted. */
 static int build_config(void *ctx, json_object **out, md_error *err)
 {
@@ -300,6 +326,7 @@ static int build_config(void *ctx, json_object **out, md_error *err)
 	cfg.mounts = mounts;
 	if (etc_files_write(r->root, rec->id, k->hostname, err) < 0 ||
 	    make_workdir(rootfs, k->working_dir, err) < 0 ||
+	    run_user_mounts(r, rec->id, rootfs, mounts, err) < 0 ||
 	    run_resolve_user(k->user, &cfg, &user, err) < 0 || runconfig_build(&cfg, out, err) < 0)
 		goto out;
 	ret = save_config(r->root, rec->id, *out, err);
@@ -318,10 +345,9 @@ static int run_new(const struct engine_run_request *r, const struct container_re
 {
 	struct build_ctx b = { r, rec };
 	int ret = run_record(&r->io, r->root, rec->id, layers, build_config, &b, res, err);
-	md_error e2;
 
-	if (r->auto_remove && records_remove(r->root, rec->id, &e2) < 0)
-		run_log_error(&r->io, &e2);
+	if (r->auto_remove)
+		run_remove(&r->io, r->root, rec->id);
 	return ret;
 }
 

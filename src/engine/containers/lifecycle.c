@@ -4,6 +4,7 @@
 #include "engine/containers/rootfs.h"
 #include "engine/containers/run-internal.h"
 #include "engine/containers/store.h"
+#include "engine/volumes/volumes.h"
 #include "runtime/cgroup.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -24,6 +25,45 @@ static void log_if(const struct engine_io *io, int r, const md_error *err)
 {
 	if (r < 0 && io)
 		run_log_error(io, err);
+}
+
+/* Whether the volume name was made for one container (no name given). */
+static bool anonymous_volume(const char *root, const char *name)
+{
+	cleanup_json json_object *v = NULL;
+	json_object *labels;
+
+	if (volume_load(root, name, &v, NULL) < 0)
+		return false;
+	labels = md_json_member_of(v, "Labels", json_type_object);
+	return md_json_member(labels, VOLUME_ANON_LABEL) != NULL;
+}
+
+/* Docker's --rm: the container, then the anonymous volumes it named. */
+void run_remove(const struct engine_io *io, const char *root, const char *id)
+{
+	struct container_record c;
+	md_error err;
+	json_object *mounts;
+
+	if (records_load(root, id, &c, &err) < 0) {
+		log_if(io, err.errnum == ENOENT ? 0 : -1, &err);
+		return;
+	}
+	if (records_remove(root, id, &err) < 0) {
+		log_if(io, -1, &err);
+		records_free(&c);
+		return;
+	}
+	mounts = c.mounts;
+	for (size_t i = 0; mounts && i < json_object_array_length(mounts); i++) {
+		json_object *m = json_object_array_get_idx(mounts, i);
+		const char *type = md_json_string(m, "Type"), *name = md_json_string(m, "Name");
+
+		if (type && strcmp(type, "volume") == 0 && name && anonymous_volume(root, name))
+			log_if(io, volume_remove(root, name, &err), &err);
+	}
+	records_free(&c);
 }
 
 static int mark_killed(struct container_record *c, void *ctx, md_error *err)
@@ -54,7 +94,7 @@ static void swept(const char *id, const char *root, void *ctx)
 	log_if(io, rootfs_overlay_unmount(root, id, &err), &err);
 	records_update(root, id, mark_killed, &auto_remove, &err);
 	if (auto_remove)
-		log_if(io, records_remove(root, id, &err), &err);
+		run_remove(io, root, id);
 }
 
 void engine_sweep(const struct engine_io *io)
@@ -164,7 +204,6 @@ int engine_start(const struct engine_start_request *r, struct engine_run_result 
 {
 	struct store_entry entry = { .lock_fd = -1 };
 	struct container_record c;
-	md_error e2;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -181,7 +220,7 @@ int engine_start(const struct engine_start_request *r, struct engine_run_result 
 		ret = start_claimed(r, &c, res, err);
 	store_release(&entry);
 	if (auto_remove(&c))
-		log_if(&r->io, records_remove(r->root, c.id, &e2), &e2);
+		run_remove(&r->io, r->root, c.id);
 out:
 	records_free(&c);
 	return ret;

@@ -51,6 +51,9 @@ typedef int (*run_config_fn)(void *ctx, json_object **config, md_error *err);
 int run_record(const struct engine_io *io, const char *root, const char *id, char *const *layers,
 	       run_config_fn make, void *ctx, struct engine_run_result *res, md_error *err);
 
+/* --rm: the container and its anonymous volumes go; failures to the log. */
+void run_remove(const struct engine_io *io, const char *root, const char *id);
+
 /* engine_run for an image (create.c). */
 int engine_run_image(const struct engine_run_request *r, struct engine_run_result *res,
 		     md_error *err);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* engine_run: request -> checks -> store entry -> OCI config -> runtime core. */
+#include "engine/containers/mounts.h"
 #include "engine/containers/run-internal.h"
 #include "engine/containers/store.h"
 #include "engine/paths.h"
@@ -190,7 +191,7 @@ static int run_host(const struct engine_run_request *r, struct engine_run_result
 	struct run_request cfg;
 	struct run_user user = { 0 };
 	struct store_entry entry = { .lock_fd = -1 };
-	json_object *config = NULL;
+	json_object *config = NULL, *mounts = NULL;
 	int ret = -1;
 
 	if (prepare(r, &cfg, &user, err) < 0)
@@ -200,9 +201,16 @@ static int run_host(const struct engine_run_request *r, struct engine_run_result
 		goto out;
 	memcpy(res->id, entry.id, sizeof(res->id));
 	cfg.id = entry.id;
+	/* -v, --mount, --tmpfs: on the host's root (nothing to copy from). */
+	if (r->n_mounts &&
+	    run_mounts_prepare(r->root, r->mounts, r->n_mounts, NULL, &mounts, NULL, err) < 0)
+		goto release;
+	cfg.mounts = mounts;
 	if (runconfig_build(&cfg, &config, err) == 0)
 		ret = run_oci_config(&r->io, entry.id, config, NULL, res, err);
 	json_object_put(config);
+	json_object_put(mounts);
+release:
 	store_release(&entry);
 out:
 	users_free(&user);
