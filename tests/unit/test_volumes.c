@@ -208,6 +208,7 @@ static void prune_steps(struct scratch *s, int *unit_failed)
 	CHECK_INT(md_strv_len(removed), 1);
 	CHECK_STR(removed[0], "named");
 	CHECK_INT(bytes, 0);
+	md_json_putp(&anon_used.doc);
 	CHECK(volume_load(s->root, anon_used.name, &anon_used.doc, &err) == 0);
 	volume_free(&anon);
 	volume_free(&anon_used);
