@@ -111,3 +111,31 @@ wait_for() { # tries command...
 	done
 	return 1
 }
+
+# store_begin NAME: a directory of the test's own, $SD
+# (/tmp/md-NAME.$MD_TEST_RUN.XXXXXX), with a store $R in it for mydocker's
+# --root, and the trap that undoes both (store_end).
+store_begin() {
+	SD=$(mktemp -d "/tmp/md-$1.$MD_TEST_RUN.XXXXXX")
+	R=$SD/root
+	trap store_end EXIT
+}
+
+# store_end: the store's containers removed (killed first), every mount
+# below $SD undone, $SD removed.
+store_end() {
+	local id m
+	[ -n "${SD:-}" ] && [ -d "$SD" ] || return 0
+	for id in $(ls "$R/containers" 2>/dev/null); do
+		timeout 20 "$MYDOCKER" --root "$R" rm -f "$id" >/dev/null 2>&1
+	done
+	for m in $(awk -v d="$SD/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null
+	done
+	rm -rf "$SD"
+}
+
+# mdr ARGS...: md with the store of store_begin.
+mdr() {
+	md --root "$R" "$@"
+}
