@@ -45,8 +45,6 @@ static const char usage[] =
 	"\n"
 	"Run 'mydocker COMMAND --help' for more information on a command.\n";
 
-const char *mydocker_root = ENGINE_DEFAULT_ROOT;
-
 struct command {
 	const char *name;
 	int (*fn)(struct cli_log *, int, char **);
