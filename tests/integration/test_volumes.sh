@@ -81,7 +81,8 @@ $(sed 's/^/local     /' <<<"$names")"
 	assert_eq "$(jq -c '[.[] | .Name]' <<<"$out")" '["data1","data2"]'
 	assert_eq "$(jq -c '.[0].Labels' <<<"$out")" '{"a":"b","c":""}'
 	assert_eq "$(jq -r '.[0].Mountpoint' <<<"$out")" "$R/volumes/data1/_data"
-	assert_eq "$(jq -r '.[0] | "\(.Driver) \(.Scope) \(.Options)"' <<<"$out")" "local local null"
+	assert_eq "$(jq -c '.[0] | [.Driver, .Scope, .Options]' <<<"$out")" '["local","local",{}]'
+	assert_eq "$(jq -c '.[1].Labels' <<<"$out")" '{}' "no labels: {}, as Docker's volume create"
 	[[ "$(jq -r '.[0].CreatedAt' <<<"$out")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]] ||
 		fail "CreatedAt"
 	assert_contains "$out" $'[\n    {\n        "CreatedAt"' "Docker's indents"

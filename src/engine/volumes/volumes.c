@@ -105,13 +105,13 @@ static void created_now(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* {"K": "V"} from "K=V" (or "K", an empty value); NULL for no labels, as
- * Docker shows a volume made without any. */
-static json_object *labels_object(char *const *labels, bool anonymous)
+/* {"K": "V"} from "K=V" (or "K", an empty value); with none, NULL (null)
+ * unless empty_object. */
+static json_object *labels_object(char *const *labels, bool anonymous, bool empty_object)
 {
 	json_object *o;
 
-	if (md_strv_len(labels) == 0 && !anonymous)
+	if (md_strv_len(labels) == 0 && !anonymous && !empty_object)
 		return NULL;
 	o = json_object_new_object();
 	for (size_t i = 0; labels && labels[i]; i++) {
@@ -126,8 +126,10 @@ static json_object *labels_object(char *const *labels, bool anonymous)
 	return o;
 }
 
+/* Docker shows Labels and Options as {} for a volume that `volume create`
+ * made, null for one that a container's mount made. */
 static json_object *volume_doc(const char *name, const char *mountpoint, char *const *labels,
-			       bool anonymous)
+			       bool anonymous, bool by_create)
 {
 	json_object *o = json_object_new_object();
 	char created[40];
@@ -135,10 +137,10 @@ static json_object *volume_doc(const char *name, const char *mountpoint, char *c
 	created_now(created, sizeof(created));
 	json_object_object_add(o, "CreatedAt", json_object_new_string(created));
 	json_object_object_add(o, "Driver", json_object_new_string("local"));
-	json_object_object_add(o, "Labels", labels_object(labels, anonymous));
+	json_object_object_add(o, "Labels", labels_object(labels, anonymous, by_create));
 	json_object_object_add(o, "Mountpoint", json_object_new_string(mountpoint));
 	json_object_object_add(o, "Name", json_object_new_string(name));
-	json_object_object_add(o, "Options", NULL);
+	json_object_object_add(o, "Options", by_create ? json_object_new_object() : NULL);
 	json_object_object_add(o, "Scope", json_object_new_string("local"));
 	return o;
 }
@@ -177,8 +179,8 @@ static int write_doc(const char *root, const char *name, json_object *doc, md_er
 	return md_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
-int volume_ensure_locked(const char *root, const char *name, char *const *labels,
-			 struct volume *out, md_error *err)
+static int ensure(const char *root, const char *name, char *const *labels, bool by_create,
+		  struct volume *out, md_error *err)
 {
 	char anon[65];
 
@@ -198,7 +200,7 @@ int volume_ensure_locked(const char *root, const char *name, char *const *labels
 	/* Docker's modes: the volume's directories are 0755, root's. */
 	if (md_mkdir_p(out->mountpoint, 0755, err) < 0)
 		goto fail;
-	out->doc = volume_doc(out->name, out->mountpoint, labels, !name);
+	out->doc = volume_doc(out->name, out->mountpoint, labels, !name, by_create);
 	if (write_doc(root, out->name, out->doc, err) < 0)
 		goto fail;
 	out->created = true;
@@ -208,6 +210,12 @@ fail:
 	return -1;
 }
 
+int volume_ensure_locked(const char *root, const char *name, char *const *labels,
+			 struct volume *out, md_error *err)
+{
+	return ensure(root, name, labels, false, out, err);
+}
+
 int volume_create(const char *root, const char *name, char *const *labels, struct volume *out,
 		  md_error *err)
 {
@@ -215,7 +223,7 @@ int volume_create(const char *root, const char *name, char *const *labels, struc
 
 	if (lock < 0)
 		return -1;
-	return volume_ensure_locked(root, name, labels, out, err);
+	return ensure(root, name, labels, true, out, err);
 }
 
 static int natural_cmp(const void *a, const void *b)

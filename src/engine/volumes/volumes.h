@@ -60,7 +60,8 @@ int volumes_lock(const char *root, md_error *err);
  * holds volumes_lock. */
 int volume_ensure_locked(const char *root, const char *name, char *const *labels,
 			 struct volume *out, md_error *err);
-/* The same under the lock (`volume create`: an existing one is fine). */
+/* `volume create`: the same under the lock (an existing one is fine);
+ * Labels and Options are {} when none, as Docker shows them. */
 int volume_create(const char *root, const char *name, char *const *labels, struct volume *out,
 		  md_error *err);
 
