@@ -232,7 +232,9 @@ static void fill_record(const struct engine_run_request *r, const struct image_i
 	rec->config = *k;
 	memset(k, 0, sizeof(*k));
 	rec->host_config = host_config(r);
-	rec->mounts = json_object_new_array();
+	/* The volumes named before any is made (run_mounts_name): the store
+	 * counts them in use from now on, so no prune takes one meanwhile. */
+	rec->mounts = run_mounts_inspect(r->root, r->mounts, r->n_mounts);
 }
 
 /* The working directory, made in the rootfs when missing (as Docker), by
@@ -366,7 +368,8 @@ int engine_run_image(const struct engine_run_request *r, struct engine_run_resul
 	engine_sweep(&r->io);
 	if (run_image_layers(r->root, r->image, &img, &layers, err) < 0)
 		goto out;
-	if (create_config(img.config, r, &k, err) < 0 || store_claim(&entry, err) < 0)
+	if (create_config(img.config, r, &k, err) < 0 ||
+	    run_mounts_name(r->mounts, r->n_mounts, err) < 0 || store_claim(&entry, err) < 0)
 		goto out;
 	memcpy(res->id, entry.id, sizeof(res->id));
 	fill_record(r, &img, &k, entry.id, &rec);
