@@ -89,6 +89,7 @@ t_fuzz_reference() { fuzz_target reference; }
 t_fuzz_changes() { fuzz_target changes; }
 t_fuzz_manifest() { fuzz_target manifest; }
 t_fuzz_mounts() { fuzz_target mounts; }
+t_fuzz_load() { fuzz_target load; }
 
 # Every target has its test above and a seed corpus.
 t_fuzz_targets_listed() {

@@ -7,7 +7,8 @@
 # podman and skopeo; two loads at once; kill -9 of load. Each test has a
 # store of its own (--root) under its own temporary directory; podman and
 # skopeo run in a private mount namespace with a tmpfs on /var/lib (their
-# blob-info cache), with their storage under /tmp/mdc.RUN.*.
+# blob-info cache), with their storage under /tmp/mdc.RUN.* and file
+# locks there (none in /dev/shm).
 
 IMG_NAME=localhost/mdtest/busybox:latest
 ARCHIVES=tests/integration/image-archives.py
@@ -266,17 +267,20 @@ Loaded image: mdt/evil:layers3"
 # A private podman (vfs storage) loads what save wrote; skopeo reads it as
 # both a docker-archive and an oci-archive.
 t_images_save_podman_skopeo() {
-	local p c pod
+	local p c pod shm_lock
 	command -v podman >/dev/null || skip "needs podman"
 	command -v skopeo >/dev/null || skip "needs skopeo"
 	im_begin
+	shm_lock=0
+	[ -e /dev/shm/libpod_lock ] && shm_lock=1
 	IM_PODMAN=$(mktemp -d "/tmp/mdc.$MD_TEST_RUN.XXXXXX")
 	p=$IM_PODMAN
 	mkdir -p "$p"/{root,runroot,tmp}
 	printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/runroot"\n' "$p" "$p" \
 		>"$p/storage.conf"
-	printf '[engine]\nevents_logger = "file"\nevents_logfile_path = "%s/events.log"\n' "$p" \
-		>"$p/containers.conf"
+	# lock_type file: the default shm lock would be /dev/shm/libpod_lock.
+	printf '[engine]\nevents_logger = "file"\nevents_logfile_path = "%s/events.log"\nlock_type = "file"\nnum_locks = 128\n' \
+		"$p" >"$p/containers.conf"
 	printf 'unqualified-search-registries = []\nshort-name-mode = "disabled"\n' >"$p/registries.conf"
 	pod=(env CONTAINERS_CONF="$p/containers.conf" CONTAINERS_STORAGE_CONF="$p/storage.conf"
 		CONTAINERS_REGISTRIES_CONF="$p/registries.conf" podman --root "$p/root"
@@ -299,6 +303,8 @@ t_images_save_podman_skopeo() {
 	c=$(im_private "${pod[@]}" images --format '{{.Repository}}:{{.Tag}} {{.ID}}' 2>&1)
 	assert_contains "$c" "$IMG_NAME ${IMG_ID:7:12}"
 	assert_contains "$c" "localhost/mdt/evil:layers3"
+	[ -e /dev/shm/libpod_lock ] && [ "$shm_lock" = 0 ] && fail "podman made /dev/shm/libpod_lock"
+	return 0
 }
 
 t_images_load_twice_at_once() {
