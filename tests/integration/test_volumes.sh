@@ -170,3 +170,186 @@ Total reclaimed space: 0B"
 	mdr_ok volume ls -q
 	assert_eq "$out" "$used" "the one in use stays"
 }
+
+# vol_image [NAME]: the busybox image (tests/images/make-busybox-image's
+# layout, unpacked with umoci) with a tree /opt/tree of owners, modes and
+# a symlink, imported as NAME (default bb), with a PATH; its root
+# filesystem stays in $VT/bundle/rootfs, its tar in $VT/busybox.tar.
+vol_image() {
+	local archive t=$VT/bundle/rootfs/opt/tree
+	if [ ! -f "$VT/busybox.tar" ]; then
+		archive=$(tests/images/make-busybox-image) || fail "make-busybox-image"
+		umoci unpack --image "$(dirname "$archive")/oci:latest" "$VT/bundle" >/dev/null ||
+			fail "umoci unpack"
+		mkdir -p "$t/sub"
+		echo secret >"$t/sub/f"
+		echo plain >"$t/g"
+		ln -s sub/f "$t/link"
+		chown 1000:1001 "$t/sub/f" && chmod 0600 "$t/sub/f" && chmod 0710 "$t/sub" &&
+			chown 12:34 "$t" && chmod 0750 "$t" || fail "the tree's owners"
+		tar --numeric-owner -C "$VT/bundle/rootfs" -cf "$VT/busybox.tar" . || fail "tar"
+	fi
+	mdr import -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' "$VT/busybox.tar" "${1:-bb}"
+	[ "$rc" = 0 ] || fail "import: $err"
+}
+
+# vol_run ARGS...: mdr run ARGS..., which must work.
+vol_run() {
+	mdr run "$@"
+	[ "$rc" = 0 ] || fail "run $*: rc $rc: $err"
+}
+
+t_run_bind_rw_ro_and_made() {
+	vol_begin
+	vol_image
+	mkdir "$VT/h"
+	echo host >"$VT/h/f"
+	vol_run --rm -v "$VT/h:/data" bb sh -c 'cat /data/f; echo ctr >/data/g'
+	assert_eq "$out" host
+	assert_eq "$(cat "$VT/h/g")" ctr "written through the bind"
+	mdr run --rm -v "$VT/h:/data:ro" bb sh -c 'echo x >/data/g'
+	[ "$rc" != 0 ] || fail "a write to a read-only bind worked"
+	assert_contains "$err" "Read-only file system"
+	assert_eq "$(cat "$VT/h/g")" ctr "unchanged"
+	# -v makes a missing host directory; --mount wants it.
+	vol_run --rm -v "$VT/new/sub:/x" bb sh -c 'touch /x/made'
+	[ -f "$VT/new/sub/made" ] || fail "-v did not make the host directory"
+	mdr run --rm --mount "type=bind,src=$VT/nosuch,dst=/x" bb true
+	assert_eq "$rc" 125
+	assert_contains "$err" "bind source path does not exist: $VT/nosuch"
+	[ ! -e "$VT/nosuch" ] || fail "--mount made the source"
+	vol_run --rm --mount "type=bind,source=$VT/h,target=/m,readonly" bb sh -c \
+		'cat /m/f; grep " /m " /proc/mounts'
+	assert_contains "$out" "host"
+	assert_contains "$out" " ro,"
+}
+
+t_run_named_volume_persists_and_in_use() {
+	local id
+	vol_begin
+	vol_image
+	vol_run --rm -v v1:/data bb sh -c 'echo kept >/data/f'
+	vol_run --rm -v v1:/data bb cat /data/f
+	assert_eq "$out" kept "across two containers"
+	mdr_ok volume ls -q
+	assert_eq "$out" v1
+	# A container kept (no --rm) uses it, running or not.
+	vol_run --name keep -v v1:/data bb true
+	mdr container inspect keep
+	assert_eq "$(jq -c '.[0].Mounts[] | [.Type, .Name, .Destination, .Driver, .RW]' <<<"$out")" \
+		'["volume","v1","/data","local",true]'
+	assert_eq "$(jq -r '.[0].Mounts[0].Source' <<<"$out")" "$R/volumes/v1/_data"
+	id=$(jq -r '.[0].Id' <<<"$out")
+	mdr volume rm v1
+	assert_eq "$rc" 1
+	assert_contains "$err" "remove v1: volume is in use - [$id]"
+	mdr_ok volume prune -af
+	assert_eq "$out" "Total reclaimed space: 0B" "prune keeps it"
+	mdr_ok rm keep
+	mdr_ok volume rm v1
+	[ ! -e "$R/volumes/v1" ] || fail "v1 is still there"
+}
+
+t_run_volume_first_use_copy() {
+	local want
+	vol_begin
+	vol_image
+	# The image's tree goes into the new volume, owners and modes kept.
+	vol_run --rm -v tree:/opt/tree bb cat /opt/tree/link
+	assert_eq "$out" secret
+	want=$(cd "$VT/bundle/rootfs/opt/tree" && find . -printf '%P %y %m %U:%G %l\n' | sort)
+	assert_eq "$(cd "$R/volumes/tree/_data" && find . -printf '%P %y %m %U:%G %l\n' | sort)" \
+		"$want" "the volume's tree"
+	assert_eq "$(stat -c '%a %u:%g' "$R/volumes/tree/_data")" "750 12:34" "the top"
+	vol_run --rm -v etc:/etc bb true
+	assert_eq "$(ls "$R/volumes/etc/_data" | tr '\n' ' ')" "group passwd " "the image's /etc"
+	# Once it has content, it is not filled again.
+	vol_run --rm -v etc:/etc bb sh -c 'rm /etc/passwd; echo mine >/etc/new'
+	vol_run --rm -v etc:/etc bb sh -c 'ls /etc/passwd 2>&1; cat /etc/new'
+	assert_contains "$out" "No such file"
+	assert_contains "$out" "mine"
+	# nocopy, and a target the image does not have: empty.
+	vol_run --rm -v empty:/etc:nocopy bb true
+	assert_eq "$(ls -A "$R/volumes/empty/_data")" "" "nocopy"
+	vol_run --rm --mount type=volume,src=none,dst=/not/there bb true
+	assert_eq "$(ls -A "$R/volumes/none/_data")" "" "no such path in the image"
+}
+
+t_run_anonymous_volume() {
+	local name
+	vol_begin
+	vol_image
+	vol_run --name anon -v /data bb sh -c 'echo a >/data/f'
+	mdr_ok volume ls -q
+	name=$out
+	[[ "$name" =~ ^[0-9a-f]{64}$ ]] || fail "anonymous name '$name'"
+	mdr_ok volume inspect "$name"
+	assert_eq "$(jq -c '.[0].Labels' <<<"$out")" '{"com.docker.volume.anonymous":""}'
+	mdr container inspect anon
+	assert_eq "$(jq -r '.[0].Mounts[0].Name' <<<"$out")" "$name"
+	mdr_ok rm anon
+	mdr_ok volume prune -f
+	assert_contains "$out" "$name"
+	assert_contains "$out" "Total reclaimed space: 2B"
+	# --rm takes its anonymous volumes with it, not the named ones.
+	vol_run --rm -v /data -v named:/n bb true
+	mdr_ok volume ls -q
+	assert_eq "$out" named "after --rm"
+}
+
+t_run_tmpfs_and_mount_variants() {
+	vol_begin
+	vol_image
+	vol_run --rm --tmpfs /t:size=2m bb sh -c 'grep " /t " /proc/mounts'
+	assert_contains "$out" "tmpfs /t tmpfs rw,nosuid,nodev,noexec"
+	assert_contains "$out" "size=2048k"
+	mdr run --rm --tmpfs /t:size=1m bb sh -c 'dd if=/dev/zero of=/t/big bs=1k count=2048'
+	[ "$rc" != 0 ] || fail "wrote 2 MiB into a 1 MiB tmpfs"
+	vol_run --rm --tmpfs /t:exec,mode=700 bb sh -c 'grep " /t " /proc/mounts; stat -c %a /t'
+	assert_not_contains "$out" "noexec"
+	assert_contains "$out" "700"
+	vol_run --rm --mount type=tmpfs,dst=/m,tmpfs-size=64k,tmpfs-mode=1770 bb \
+		sh -c 'grep " /m " /proc/mounts; stat -c %a /m'
+	assert_contains "$out" "size=64k"
+	assert_contains "$out" "1770"
+	vol_run --rm --mount type=volume,source=mv,target=/v,volume-nocopy bb sh -c 'echo 1 >/v/f'
+	[ -f "$R/volumes/mv/_data/f" ] || fail "--mount type=volume"
+	mdr run --rm --tmpfs /t:bogus bb true
+	assert_eq "$rc" 125
+	assert_contains "$err" 'invalid tmpfs option ["bogus"]'
+	mdr run --rm -v /a:/x -v vv:/x bb true
+	assert_contains "$err" "Duplicate mount point: /x"
+	mdr run --rm -v 'foo:bar' bb true
+	assert_contains "$err" "invalid volume specification: 'foo:bar'"
+}
+
+# An image whose /data and /rel are symlinks to /etc (absolute, and
+# relative with too many ..) and /evil one to a host directory: the
+# first-use copy looks each up inside the rootfs (the image's /etc, never
+# the host's), and the host's directory is neither read nor written.
+t_run_volume_symlink_stays_in_rootfs() {
+	vol_begin
+	mkdir -p "$VT/secret" "$VT/extra"
+	echo key >"$VT/secret/key"
+	vol_image
+	ln -s /etc "$VT/extra/data"
+	ln -s ../../../../../../../../../etc "$VT/extra/rel"
+	ln -s "$VT/secret" "$VT/extra/evil"
+	tar --numeric-owner -C "$VT/extra" -rf "$VT/busybox.tar" data rel evil || fail "tar"
+	mdr import -c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' "$VT/busybox.tar" evil
+	assert_eq "$rc" 0 "import: $err"
+	vol_run --rm -v abs:/data -v rel:/rel evil true
+	assert_eq "$(ls "$R/volumes/abs/_data" | tr '\n' ' ')" "group passwd " "abs: the image's /etc"
+	assert_eq "$(ls "$R/volumes/rel/_data" | tr '\n' ' ')" "group passwd " "rel: the image's /etc"
+	# A symlink that names a host path: nothing to copy inside the rootfs;
+	# the container sees its volume, or the mount is refused, but the
+	# host's directory is not touched.
+	mdr run --rm -v ev:/evil evil sh -c 'ls -A /evil; echo in >/evil/in'
+	assert_not_contains "$out" key "the host's file in the container"
+	assert_eq "$(ls -A "$VT/secret")" "key" "the host's directory"
+	if [ "$rc" = 0 ]; then
+		assert_eq "$(ls -A "$R/volumes/ev/_data")" "in" "the volume"
+	else
+		assert_eq "$(ls -A "$R/volumes/ev/_data" 2>/dev/null)" "" "the volume"
+	fi
+}
