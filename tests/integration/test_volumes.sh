@@ -8,34 +8,14 @@
 # image that must not lead the copy out of the rootfs). Each test has a
 # store of its own (--root) under its own temporary directory.
 
-# vol_begin: $VT (the test's directory), $R (its store).
+# vol_begin: $VT (the test's directory), $R (its store), removed with
+# the containers and mounts in them (lib.sh's store_begin).
 vol_begin() {
-	VT=$(mktemp -d "/tmp/md-vol.$MD_TEST_RUN.XXXXXX")
-	R=$VT/root
-	trap vol_end EXIT
+	store_begin vol
+	VT=$SD
 }
 
-# Everything the test made: its containers, what is mounted below $VT,
-# $VT.
-vol_end() {
-	local id m
-	if [ -d "$R/containers" ]; then
-		for id in $(ls "$R/containers"); do
-			timeout 20 "$MYDOCKER" --root "$R" rm -f "$id" >/dev/null 2>&1
-		done
-	fi
-	for m in $(awk -v d="$VT" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount -l "$m" 2>/dev/null
-	done
-	rm -rf "$VT"
-}
-
-# mdr ARGS...: mydocker with the test's store.
-mdr() {
-	md --root "$R" "$@"
-}
-
-# mdr_ok ARGS...: the same, which must work.
+# mdr_ok ARGS...: mdr (lib.sh: mydocker with the store), which must work.
 mdr_ok() {
 	mdr "$@"
 	[ "$rc" = 0 ] || fail "mydocker $*: rc $rc: $err"
