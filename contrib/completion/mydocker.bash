@@ -120,9 +120,9 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
-	volume) _mydocker_volume "$cmd_at" ;;
 	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
 	container) _mydocker_container "$cmd_at" ;;
+	volume) _mydocker_volume "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
 	images | image | load | save | tag | rmi | history | inspect)
 		_mydocker_image_cmd "$cmd" "$cmd_at" ;;

@@ -13,15 +13,6 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
-/* images.c */
-int cmd_load(struct cli_log *log, int argc, char **argv);
-int cmd_save(struct cli_log *log, int argc, char **argv);
-int cmd_images(struct cli_log *log, int argc, char **argv);
-int cmd_tag(struct cli_log *log, int argc, char **argv);
-int cmd_rmi(struct cli_log *log, int argc, char **argv);
-int cmd_history(struct cli_log *log, int argc, char **argv);
-int cmd_inspect(struct cli_log *log, int argc, char **argv);
-int cmd_image(struct cli_log *log, int argc, char **argv);
 /* containers.c */
 int cmd_ps(struct cli_log *log, int argc, char **argv);
 int cmd_rm(struct cli_log *log, int argc, char **argv);
@@ -42,6 +33,15 @@ void cli_engine_io(struct engine_io *io, bool interactive, struct cli_log *log);
 int cmd_import(struct cli_log *log, int argc, char **argv);
 int cmd_export(struct cli_log *log, int argc, char **argv);
 int cmd_commit(struct cli_log *log, int argc, char **argv);
+/* images.c */
+int cmd_load(struct cli_log *log, int argc, char **argv);
+int cmd_save(struct cli_log *log, int argc, char **argv);
+int cmd_images(struct cli_log *log, int argc, char **argv);
+int cmd_tag(struct cli_log *log, int argc, char **argv);
+int cmd_rmi(struct cli_log *log, int argc, char **argv);
+int cmd_history(struct cli_log *log, int argc, char **argv);
+int cmd_inspect(struct cli_log *log, int argc, char **argv);
+int cmd_image(struct cli_log *log, int argc, char **argv);
 /* volume.c */
 int cmd_volume(struct cli_log *log, int argc, char **argv);
 

@@ -26,6 +26,13 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  run        Run a command in a new container\n"
+	"  ps         List containers\n"
+	"  rm         Remove one or more containers\n"
+	"  start      Start a stopped container again, attached\n"
+	"  container  Manage containers (inspect, ls, rm, start)\n"
+	"  import     Create an image from a root filesystem tar\n"
+	"  export     Write a container's filesystem as a tar archive\n"
+	"  commit     Create a new image from a container's changes\n"
 	"  images     List images\n"
 	"  image      Manage images (inspect, ls, rm, history, load, save, tag)\n"
 	"  load       Load images from a tar archive or STDIN\n"
@@ -34,13 +41,6 @@ static const char usage[] =
 	"  rmi        Remove one or more images\n"
 	"  history    Show the history of an image\n"
 	"  inspect    Return low-level information on images\n"
-	"  ps         List containers\n"
-	"  rm         Remove one or more containers\n"
-	"  start      Start a stopped container again, attached\n"
-	"  container  Manage containers (inspect, ls, rm, start)\n"
-	"  import     Create an image from a root filesystem tar\n"
-	"  export     Write a container's filesystem as a tar archive\n"
-	"  commit     Create a new image from a container's changes\n"
 	"  volume     Manage volumes\n"
 	"\n"
 	"Run 'mydocker COMMAND --help' for more information on a command.\n";
@@ -55,11 +55,11 @@ static const struct command commands[] = {
 	{ "commit", cmd_commit },   { "run", cmd_run },
 	{ "ps", cmd_ps },           { "rm", cmd_rm },
 	{ "start", cmd_start },     { "container", cmd_container },
-	{ "volume", cmd_volume },   { "images", cmd_images },
-	{ "image", cmd_image },     { "load", cmd_load },
-	{ "save", cmd_save },       { "tag", cmd_tag },
-	{ "rmi", cmd_rmi },         { "history", cmd_history },
-	{ "inspect", cmd_inspect },
+	{ "images", cmd_images },   { "image", cmd_image },
+	{ "load", cmd_load },       { "save", cmd_save },
+	{ "tag", cmd_tag },         { "rmi", cmd_rmi },
+	{ "history", cmd_history }, { "inspect", cmd_inspect },
+	{ "volume", cmd_volume },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
