@@ -879,12 +879,14 @@ int cmd_history(struct cli_log *log, int argc, char **argv)
 
 /* --- inspect ---------------------------------------------------------------- */
 
-static const char inspect_usage[] = "Usage: mydocker inspect [OPTIONS] IMAGE [IMAGE...]\n"
-				    "\n"
-				    "Return low-level information on images, as a JSON array.\n"
-				    "\n"
-				    "Options:\n"
-				    "      --help   print this help\n";
+static const char inspect_usage[] =
+	"Usage: mydocker inspect [OPTIONS] NAME|ID [NAME|ID...]\n"
+	"\n"
+	"Return low-level information on containers or images, as a JSON\n"
+	"array (a container of that name or id first, else an image).\n"
+	"\n"
+	"Options:\n"
+	"      --help   print this help\n";
 
 static const char image_inspect_usage[] =
 	"Usage: mydocker image inspect [OPTIONS] IMAGE [IMAGE...]\n"
@@ -920,8 +922,17 @@ static int inspect(struct cli_log *log, const struct cmd_def *d, int argc, char 
 	for (int i = optind; i < argc; i++) {
 		struct image_info info = { 0 };
 
+		json_object *one = NULL;
+
 		md_error_clear(&err);
-		if (image_store_find(s, argv[i], &info, &err) == 0) {
+		/* `inspect` looks for a container first, as Docker does. */
+		if (d == &inspect_def &&
+		    (cli_container_inspect_one(argv[i], &one, &err) == 0 || err.errnum != ENOENT)) {
+			if (one)
+				json_object_array_add(out, one);
+			else
+				status = fail(log, &err);
+		} else if (md_error_clear(&err), image_store_find(s, argv[i], &info, &err) == 0) {
 			json_object_array_add(out, image_inspect_json(s, &info));
 		} else {
 			if (err.errnum == ENOENT)
