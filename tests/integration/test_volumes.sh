@@ -333,3 +333,20 @@ t_run_volume_symlink_stays_in_rootfs() {
 		assert_eq "$(ls -A "$R/volumes/ev/_data" 2>/dev/null)" "" "the volume"
 	fi
 }
+
+# A host command's root is the host's: a mount over an existing path
+# works, one whose target the host lacks is refused before anything is
+# made (it would appear on the host's root).
+t_run_host_command_mount_targets() {
+	local target=/md-vol-$MD_TEST_RUN
+	store_begin vol-host
+	mkdir -p "$SD/src"
+	echo hello >"$SD/src/f"
+	mdr run -v "$SD/src:/mnt:ro" /bin/cat /mnt/f
+	assert_eq "$rc" 0 "bind over /mnt: $err"
+	assert_eq "$out" hello "the bound file"
+	mdr run -v "$SD/src:$target" /bin/true
+	assert_eq "$rc" 125 "a missing target"
+	assert_contains "$err" "does not exist" "the refusal"
+	[ ! -e "$target" ] || { rmdir "$target"; fail "$target was made on the host"; }
+}

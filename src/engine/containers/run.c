@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 static void log_msg(const struct engine_io *io, enum rt_log_level lvl, const char *msg)
 {
@@ -184,6 +185,23 @@ int run_oci_config(const struct engine_io *io, const char *id, json_object *conf
 	return ret;
 }
 
+/* A host command's root is the host's own: a mount target it lacks would
+ * be made on the host's filesystem, so only existing targets are taken. */
+static int check_host_targets(const struct engine_run_request *r, md_error *err)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < r->n_mounts; i++) {
+		if (lstat(r->mounts[i].target, &st) < 0)
+			return md_error_set(err, 0,
+					    "mount target %s does not exist: a command from the "
+					    "host's root can only mount over what the host has "
+					    "(run an image to make new paths)",
+					    r->mounts[i].target);
+	}
+	return 0;
+}
+
 /* A host command: nothing of it is kept. */
 static int run_host(const struct engine_run_request *r, struct engine_run_result *res,
 		    md_error *err)
@@ -194,7 +212,7 @@ static int run_host(const struct engine_run_request *r, struct engine_run_result
 	json_object *config = NULL, *mounts = NULL;
 	int ret = -1;
 
-	if (prepare(r, &cfg, &user, err) < 0)
+	if (prepare(r, &cfg, &user, err) < 0 || check_host_targets(r, err) < 0)
 		goto out;
 	engine_sweep(&r->io);
 	if (store_claim(&entry, err) < 0)
