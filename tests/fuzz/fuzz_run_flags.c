@@ -21,13 +21,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* --security-opt seccomp=FILE reads FILE: a fuzzer must not open host
- * paths (/dev/zero never ends). The profile's parser has fuzz_seccomp. */
+/* --security-opt seccomp=FILE and --env-file FILE (or a prefix of it, as
+ * getopt takes) read FILE: a fuzzer must not open host paths (/dev/zero
+ * never ends). The profile's parser has fuzz_seccomp. */
 static bool reads_a_file(char *const *argv, int argc)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *s = argv[i];
 
+		if (strncmp(s, "--env-", 6) == 0)
+			return true;
 		while ((s = strstr(s, "seccomp")) != NULL) {
 			s += strlen("seccomp");
 			if ((*s == '=' || *s == ':') && strcmp(s + 1, "unconfined") != 0 &&
@@ -38,10 +41,13 @@ static bool reads_a_file(char *const *argv, int argc)
 	return false;
 }
 
-static void check_request(const struct run_request *r)
+static void check_request(const struct engine_run_request *q)
 {
-	/* What runconfig_build and the runtime take for granted. */
-	if (!r->args || !r->args[0] || r->args[0][0] != '/' || !r->rootfs)
+	const struct run_request *r = &q->config;
+
+	/* What runconfig_build and the runtime take for granted: a host
+	 * command is absolute; an image's command may be empty (the image's). */
+	if (!q->image && (!r->args || !r->args[0] || r->args[0][0] != '/' || !r->rootfs))
 		abort();
 	if (r->memory.set && r->memory.v < 6 * 1024 * 1024)
 		abort();
@@ -75,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0)
 		r = engine_run_check(&o.req, &err);
 	if (r == 0)
-		check_request(&o.req.config);
+		check_request(&o.req);
 	else if (r < 0 && !err.msg[0])
 		abort(); /* a failure says why */
 

@@ -25,9 +25,12 @@ inst_make() {
 inst_files() { # prefix
 	echo "$1/bin/mydocker"
 	echo "$1/bin/mydocker-runtime"
-	echo "$1/share/man/man1/mydocker.1"
-	echo "$1/share/man/man1/mydocker-run.1"
-	echo "$1/share/man/man8/mydocker-runtime.8"
+	local f
+	for f in docs/man/*.scd; do
+		f=${f##*/}
+		f=${f%.scd}
+		echo "$1/share/man/man${f##*.}/$f"
+	done
 	echo "$1/share/bash-completion/completions/mydocker"
 	echo "$1/share/bash-completion/completions/mydocker-runtime"
 }
