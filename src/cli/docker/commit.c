@@ -3,6 +3,7 @@
  * image's id or the tar out. As Docker's CLI: a bad flag exits 125, a
  * wrong number of arguments or a failure exits 1. */
 #include "cli/docker/commands.h"
+#include "cli/docker/flags.h"
 #include "engine/containers/commit.h"
 #include "engine/images/commit.h"
 #include "util/cleanup.h"
@@ -10,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +51,6 @@ static const char commit_usage[] =
 	"  -m, --message TEXT     the comment of the image's history entry\n"
 	"      --help             print this help\n";
 
-enum { OPT_HELP = 256 };
-
 struct flags {
 	char **changes;
 	const char *message, *author, *output;
@@ -64,63 +62,20 @@ static void flags_free(struct flags *f)
 }
 #define cleanup_flags __attribute__((cleanup(flags_free)))
 
-struct command_def {
-	const char *name, *usage, *shorts;
-	const struct option *longs;
-	int min_args, max_args;
-};
-
-/* Flags, then the count of the other arguments. 1: --help was given;
- * -1 with err set (its status the exit code). */
-static int parse(const struct command_def *d, int argc, char **argv, struct flags *f, md_error *err)
+/* The flags of all three commands: each table has only its own. */
+static int take_flag(void *ctx, int c, const char *arg, md_error *err)
 {
-	int c, n;
+	struct flags *f = ctx;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, d->shorts, d->longs, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			md_strv_push(&f->changes, optarg);
-			break;
-		case 'm':
-			f->message = optarg;
-			break;
-		case 'a':
-			f->author = optarg;
-			break;
-		case 'o':
-			f->output = optarg;
-			break;
-		case OPT_HELP:
-			fputs(d->usage, stdout);
-			return 1;
-		case ':':
-			md_error_set(err, 0,
-				     "flag needs an argument: `%s`\nSee 'mydocker %s --help'.",
-				     argv[optind - 1], d->name);
-			return -1;
-		default:
-			md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker %s --help'.",
-				     argv[optind - 1], d->name);
-			return -1;
-		}
-	}
-	n = argc - optind;
-	if (n >= d->min_args && n <= d->max_args)
-		return 0;
-	if (d->min_args == d->max_args)
-		md_error_set(
-			err, 0,
-			"\"mydocker %s\" requires exactly %d argument.\nSee 'mydocker %s --help'.",
-			d->name, d->min_args, d->name);
-	else
-		md_error_set(err, 0,
-			     "\"mydocker %s\" requires at least %d and at most %d arguments.\n"
-			     "See 'mydocker %s --help'.",
-			     d->name, d->min_args, d->max_args, d->name);
-	err->status = 1;
-	return -1;
+	if (c == 'c')
+		md_strv_push(&f->changes, arg);
+	else if (c == 'm')
+		f->message = arg;
+	else if (c == 'a')
+		f->author = arg;
+	else if (c == 'o')
+		f->output = arg;
+	return 0;
 }
 
 /* Docker's exit status for a failure after the flags; "No such ..." is
@@ -136,7 +91,7 @@ static int fail(struct cli_log *log, md_error *err)
 static const struct option import_options[] = {
 	{ "change", required_argument, NULL, 'c' },
 	{ "message", required_argument, NULL, 'm' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,58 +114,61 @@ static int import_file(const char *file, const struct image_new_opts *o, char id
 	return r;
 }
 
-int cmd_import(struct cli_log *log, int argc, char **argv)
+/* Makes an image of what (a file or a container) with o; its id in id. */
+typedef int (*make_fn)(const char *what, const struct image_new_opts *o, char id[BLOB_DIGEST_MAX],
+		       md_error *err);
+
+/* import and commit: flags, one image made, its id printed. */
+static int new_image(struct cli_log *log, const struct cmd_def *d, int argc, char **argv,
+		     make_fn make)
 {
-	static const struct command_def d = {
-		"import", import_usage, "+:c:m:", import_options, 1, 2
-	};
 	cleanup_flags struct flags f = { 0 };
-	md_error err = { 0 };
+	md_error err;
 	char id[BLOB_DIGEST_MAX];
-	int r = parse(&d, argc, argv, &f, &err);
+	int r = cli_parse_flags(d, argc, argv, take_flag, &f, &err);
 
 	if (r != 0)
-		return r > 0 ? 0 : cli_fail(log, &err);
-	r = import_file(argv[optind],
-			&(struct image_new_opts){ .changes = f.changes,
-						  .message = f.message,
-						  .ref = argv[optind + 1] },
-			id, &err);
+		return cli_flags_failed(log, r, &err);
+	r = make(argv[optind],
+		 &(struct image_new_opts){ .changes = f.changes,
+					   .message = f.message,
+					   .author = f.author,
+					   .ref = argv[optind + 1] },
+		 id, &err);
 	if (r < 0)
 		return fail(log, &err);
 	printf("%s\n", id);
 	return 0;
 }
 
+int cmd_import(struct cli_log *log, int argc, char **argv)
+{
+	static const struct cmd_def d = { "import", import_usage, "c:m:", import_options, 1, 2, 1 };
+
+	return new_image(log, &d, argc, argv, import_file);
+}
+
 static const struct option commit_options[] = {
 	{ "author", required_argument, NULL, 'a' },
 	{ "change", required_argument, NULL, 'c' },
 	{ "message", required_argument, NULL, 'm' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
+static int commit_container(const char *ctr, const struct image_new_opts *o,
+			    char id[BLOB_DIGEST_MAX], md_error *err)
+{
+	return engine_commit(mydocker_root, ctr, o, id, err);
+}
+
 int cmd_commit(struct cli_log *log, int argc, char **argv)
 {
-	static const struct command_def d = { "commit", commit_usage, "+:a:c:m:", commit_options, 1,
-					      2 };
-	cleanup_flags struct flags f = { 0 };
-	md_error err = { 0 };
-	char id[BLOB_DIGEST_MAX];
-	int r = parse(&d, argc, argv, &f, &err);
+	static const struct cmd_def d = {
+		"commit", commit_usage, "a:c:m:", commit_options, 1, 2, 1
+	};
 
-	if (r != 0)
-		return r > 0 ? 0 : cli_fail(log, &err);
-	r = engine_commit(mydocker_root, argv[optind],
-			  &(struct image_new_opts){ .changes = f.changes,
-						    .message = f.message,
-						    .author = f.author,
-						    .ref = argv[optind + 1] },
-			  id, &err);
-	if (r < 0)
-		return fail(log, &err);
-	printf("%s\n", id);
-	return 0;
+	return new_image(log, &d, argc, argv, commit_container);
 }
 
 /* -o FILE: a temporary file next to it, renamed over it once whole. */
@@ -235,21 +193,19 @@ static int export_to_file(const char *ctr, const char *path, md_error *err)
 
 static const struct option export_options[] = {
 	{ "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
 int cmd_export(struct cli_log *log, int argc, char **argv)
 {
-	static const struct command_def d = {
-		"export", export_usage, "+:o:", export_options, 1, 1
-	};
+	static const struct cmd_def d = { "export", export_usage, "o:", export_options, 1, 1, 1 };
 	cleanup_flags struct flags f = { 0 };
-	md_error err = { 0 };
-	int r = parse(&d, argc, argv, &f, &err);
+	md_error err;
+	int r = cli_parse_flags(&d, argc, argv, take_flag, &f, &err);
 
 	if (r != 0)
-		return r > 0 ? 0 : cli_fail(log, &err);
+		return cli_flags_failed(log, r, &err);
 	if (f.output)
 		r = export_to_file(argv[optind], f.output, &err);
 	else if (isatty(1))

@@ -4,6 +4,7 @@
  * printed. Errors are Docker's words and exit status 1. */
 #include "cli/common/human.h"
 #include "cli/docker/commands.h"
+#include "cli/docker/flags.h"
 #include "engine/containers/records.h"
 #include "engine/images/archive.h"
 #include "engine/images/inspect.h"
@@ -15,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,83 +29,17 @@
 #define SHORT_ID_LEN 12
 #define HISTORY_CREATED_BY_MAX 45
 
-/* --- flags ---------------------------------------------------------------- */
-
-/* A command's flags and how many plain arguments it takes. */
-struct cmd_def {
-	const char *name; /* as `mydocker NAME` (or "image inspect") */
-	const char *usage;
-	const char *shortopts;
-	const struct option *opts;
-	int min_args, max_args; /* max_args -1: no limit */
-};
-
-typedef int (*flag_fn)(void *ctx, int c, const char *arg, md_error *err);
-
-static int arg_count_error(const struct cmd_def *d, int n, md_error *err)
-{
-	const char *word = d->min_args == 1 && d->max_args != 0 ? "argument" : "arguments";
-
-	char what[64];
-
-	if (d->max_args == 0)
-		snprintf(what, sizeof(what), "accepts no arguments");
-	else if (d->min_args == d->max_args)
-		snprintf(what, sizeof(what), "requires exactly %d %s", d->min_args, word);
-	else if (n < d->min_args)
-		snprintf(what, sizeof(what), "requires at least %d %s", d->min_args, word);
-	else
-		snprintf(what, sizeof(what), "accepts at most %d argument%s", d->max_args,
-			 d->max_args == 1 ? "" : "s");
-	md_error_set(err, 0, "\"mydocker %s\" %s.\nSee 'mydocker %s --help'.", d->name, what,
-		     d->name);
-	err->status = IMAGE_EXIT_FAILURE;
-	return -1;
-}
-
-/* 0: parsed (optind at the first argument); 1: --help printed; -1: an
- * error (exit status in err). */
-static int parse_flags(const struct cmd_def *d, int argc, char **argv, flag_fn fn, void *ctx,
-		       md_error *err)
-{
-	cleanup_free char *shortopts = xasprintf("+:%s", d->shortopts);
-	int c, n;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, d->opts, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			md_error_set(err, 0, "%s `%s`\nSee 'mydocker %s --help'.",
-				     c == '?' ? "unknown flag" : "flag needs an argument:",
-				     argv[optind - 1], d->name);
-			err->status = MD_EXIT_FAILURE;
-			return -1;
-		}
-		if (c == 'H') {
-			fputs(d->usage, stdout);
-			return 1;
-		}
-		if (fn(ctx, c, optarg, err) < 0) {
-			err->status = IMAGE_EXIT_FAILURE;
-			return -1;
-		}
+/* An image command's flags: a bad value or count of arguments exits 1. */
+#define IMAGE_CMD(name, usage, shortopts, opts, min_args, max_args)                                \
+	{                                                                                          \
+		name, usage, shortopts, opts, min_args, max_args, IMAGE_EXIT_FAILURE               \
 	}
-	n = argc - optind;
-	if (n < d->min_args || (d->max_args >= 0 && n > d->max_args))
-		return arg_count_error(d, n, err);
-	return 0;
-}
 
 /* Every failure of an image command exits 1 (a bad flag's 125 is set by
- * parse_flags, which reports it itself). */
+ * cli_parse_flags, which reports it itself). */
 static int fail(struct cli_log *log, md_error *err)
 {
 	err->status = IMAGE_EXIT_FAILURE;
-	return cli_fail(log, err);
-}
-
-static int flags_failed(struct cli_log *log, md_error *err)
-{
 	return cli_fail(log, err);
 }
 
@@ -169,7 +103,7 @@ static const struct option load_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct cmd_def load_def = { "load", load_usage, "i:q", load_opts, 0, 0 };
+static const struct cmd_def load_def = IMAGE_CMD("load", load_usage, "i:q", load_opts, 0, 0);
 
 /* load -i and save -o: the one flag with a value. */
 static int file_flag(void *ctx, int c, const char *arg, md_error *err)
@@ -206,10 +140,9 @@ int cmd_load(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
-	md_error_clear(&err);
-	r = parse_flags(&load_def, argc, argv, file_flag, &input, &err);
+	r = cli_parse_flags(&load_def, argc, argv, file_flag, &input, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
 	r = s ? load_from(s, input, &loaded, &err) : -1;
 	image_store_close(s);
@@ -247,7 +180,7 @@ static const struct option save_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct cmd_def save_def = { "save", save_usage, "o:", save_opts, 1, -1 };
+static const struct cmd_def save_def = IMAGE_CMD("save", save_usage, "o:", save_opts, 1, -1);
 
 /* Into a temporary file beside FILE, renamed over it once whole (as
  * Docker's CLI does). */
@@ -287,10 +220,9 @@ int cmd_save(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
-	md_error_clear(&err);
-	r = parse_flags(&save_def, argc, argv, file_flag, &output, &err);
+	r = cli_parse_flags(&save_def, argc, argv, file_flag, &output, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	if (!output && isatty(1)) {
 		md_error_set(
 			&err, 0,
@@ -335,7 +267,7 @@ static const struct option images_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct cmd_def images_def = { "images", images_usage, "qa", images_opts, 0, 1 };
+static const struct cmd_def images_def = IMAGE_CMD("images", images_usage, "qa", images_opts, 0, 1);
 
 struct images_opts {
 	bool quiet, digests, no_trunc, json;
@@ -523,10 +455,9 @@ int cmd_images(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
-	md_error_clear(&err);
-	r = parse_flags(&images_def, argc, argv, images_flag, &o, &err);
+	r = cli_parse_flags(&images_def, argc, argv, images_flag, &o, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	o.filter = optind < argc ? argv[optind] : NULL;
 	s = open_store(&err);
 	if (!s || image_store_list(s, &list, &n, &err) < 0) {
@@ -554,17 +485,7 @@ static const char tag_usage[] = "Usage: mydocker tag SOURCE_IMAGE[:TAG] TARGET_I
 				"Options:\n"
 				"      --help   print this help\n";
 
-static const struct option help_only_opts[] = {
-	{ "help", no_argument, NULL, 'H' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const struct cmd_def tag_def = { "tag", tag_usage, "", help_only_opts, 2, 2 };
-
-static int no_flag(void *ctx, int c, const char *arg, md_error *err)
-{
-	return 0;
-}
+static const struct cmd_def tag_def = IMAGE_CMD("tag", tag_usage, "", cli_help_only_opts, 2, 2);
 
 static int tag_image(struct image_store *s, const char *source, const char *target, md_error *err)
 {
@@ -597,10 +518,9 @@ int cmd_tag(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
-	md_error_clear(&err);
-	r = parse_flags(&tag_def, argc, argv, no_flag, NULL, &err);
+	r = cli_parse_flags(&tag_def, argc, argv, NULL, NULL, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
 	r = s ? tag_image(s, argv[optind], argv[optind + 1], &err) : -1;
 	image_store_close(s);
@@ -626,7 +546,7 @@ static const struct option rmi_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct cmd_def rmi_def = { "rmi", rmi_usage, "f", rmi_opts, 1, -1 };
+static const struct cmd_def rmi_def = IMAGE_CMD("rmi", rmi_usage, "f", rmi_opts, 1, -1);
 
 static int rmi_flag(void *ctx, int c, const char *arg, md_error *err)
 {
@@ -757,10 +677,9 @@ int cmd_rmi(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r, status = 0;
 
-	md_error_clear(&err);
-	r = parse_flags(&rmi_def, argc, argv, rmi_flag, &force, &err);
+	r = cli_parse_flags(&rmi_def, argc, argv, rmi_flag, &force, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
 	if (!s)
 		return fail(log, &err);
@@ -793,7 +712,8 @@ static const struct option history_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct cmd_def history_def = { "history", history_usage, "q", history_opts, 1, 1 };
+static const struct cmd_def history_def =
+	IMAGE_CMD("history", history_usage, "q", history_opts, 1, 1);
 
 struct history_opts {
 	bool no_trunc, quiet;
@@ -864,10 +784,9 @@ int cmd_history(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
-	md_error_clear(&err);
-	r = parse_flags(&history_def, argc, argv, history_flag, &o, &err);
+	r = cli_parse_flags(&history_def, argc, argv, history_flag, &o, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
 	r = s ? image_store_find(s, argv[optind], &info, &err) : -1;
 	if (r == 0 && info.config)
@@ -896,10 +815,10 @@ static const char image_inspect_usage[] =
 	"Options:\n"
 	"      --help   print this help\n";
 
-static const struct cmd_def inspect_def = { "inspect", inspect_usage, "", help_only_opts, 1, -1 };
-static const struct cmd_def image_inspect_def = {
-	"image inspect", image_inspect_usage, "", help_only_opts, 1, -1
-};
+static const struct cmd_def inspect_def =
+	IMAGE_CMD("inspect", inspect_usage, "", cli_help_only_opts, 1, -1);
+static const struct cmd_def image_inspect_def =
+	IMAGE_CMD("image inspect", image_inspect_usage, "", cli_help_only_opts, 1, -1);
 
 /* The JSON array of what was found; each one not found is reported
  * (Docker's "No such image" / "No such object") and makes the status 1. */
@@ -912,10 +831,9 @@ static int inspect(struct cli_log *log, const struct cmd_def *d, int argc, char 
 	md_error err;
 	int r, status = 0;
 
-	md_error_clear(&err);
-	r = parse_flags(d, argc, argv, no_flag, NULL, &err);
+	r = cli_parse_flags(d, argc, argv, NULL, NULL, &err);
 	if (r != 0)
-		return r > 0 ? 0 : flags_failed(log, &err);
+		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
 	if (!s)
 		return fail(log, &err);

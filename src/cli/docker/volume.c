@@ -3,13 +3,13 @@
  * (engine/volumes/volumes.h), its flags, tables and words. */
 #include "cli/common/human.h"
 #include "cli/docker/commands.h"
+#include "cli/docker/flags.h"
 #include "engine/volumes/volumes.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,15 +18,12 @@
 /* Docker's status for a failed command other than run. */
 #define VOLUME_EXIT_FAILURE 1
 
-/* One subcommand: its usage, flags and how many arguments it takes. */
+/* One subcommand: its flags and arguments (def), and what it does. */
 struct volume_cmd {
-	const char *name;
-	const char *usage;
-	const char *shortopts;
-	const struct option *opts;
-	int min_args, max_args; /* max_args -1: any number */
+	const char *word; /* as in "mydocker volume WORD" */
+	struct cmd_def def;
 	int (*run)(struct cli_log *log, void *flags, char **args, md_error *err);
-	int (*flag)(void *flags, int c, const char *arg, md_error *err);
+	cli_flag_fn flag;
 };
 
 /* "get NAME: no such volume" (ENOENT) and "volume is in use" (EBUSY) say
@@ -36,58 +33,6 @@ static int volume_fail(struct cli_log *log, md_error *err)
 	if (err->errnum == ENOENT || err->errnum == EBUSY)
 		err->errnum = 0;
 	return cli_fail(log, err);
-}
-
-static int usage_error(const struct volume_cmd *c, const char *why, md_error *err)
-{
-	md_error_set(err, 0, "%s\nSee 'mydocker volume %s --help'.", why, c->name);
-	err->status = MD_EXIT_FAILURE;
-	return -1;
-}
-
-static int count_error(const struct volume_cmd *c, md_error *err)
-{
-	char why[128];
-
-	if (c->max_args == 0)
-		snprintf(why, sizeof(why), "\"mydocker volume %s\" accepts no arguments.", c->name);
-	else if (c->min_args > 0)
-		snprintf(why, sizeof(why), "\"mydocker volume %s\" requires at least %d argument.",
-			 c->name, c->min_args);
-	else
-		snprintf(why, sizeof(why), "\"mydocker volume %s\" accepts at most %d argument.",
-			 c->name, c->max_args);
-	return usage_error(c, why, err);
-}
-
-/* Flags, then the arguments' count. 1: --help printed. */
-static int parse_args(const struct volume_cmd *c, int argc, char **argv, void *flags, md_error *err)
-{
-	cleanup_free char *shortopts = xasprintf("+:%s", c->shortopts);
-	int ch, n;
-
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, c->opts, NULL)) != -1) {
-		cleanup_free char *why = NULL;
-
-		if (ch == '?' || ch == ':') {
-			why = xasprintf("%s `%s`",
-					ch == '?' ? "unknown flag" : "flag needs an argument:",
-					argv[optind - 1]);
-			return usage_error(c, why, err);
-		}
-		if (ch == 'H') {
-			fputs(c->usage, stdout);
-			return 1;
-		}
-		if (c->flag(flags, ch, optarg, err) < 0)
-			return -1;
-	}
-	n = argc - optind;
-	if (n < c->min_args || (c->max_args >= 0 && n > c->max_args))
-		return count_error(c, err);
-	return 0;
 }
 
 /* ---- create ---- */
@@ -371,16 +316,6 @@ static const char inspect_usage[] =
 	"Options:\n"
 	"      --help   print this help\n";
 
-static const struct option help_only_opts[] = {
-	{ "help", no_argument, NULL, 'H' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int no_flag(void *flags, int c, const char *arg, md_error *err)
-{
-	return 0;
-}
-
 /* Each volume found goes in the array; the first that is not, after it. */
 static int inspect_run(struct cli_log *log, void *flags, char **args, md_error *err)
 {
@@ -541,12 +476,22 @@ static const char volume_usage[] =
 	"Options:\n"
 	"      --help   print this help\n";
 
+/* "mydocker volume WORD"; a bad flag value or count of arguments exits
+ * 125 here, as a bad flag does. */
+#define VOLUME_CMD(word, usage, shortopts, opts, min_args, max_args, run, flag)                    \
+	{                                                                                          \
+		word,                                                                              \
+			{ "volume " word, usage,    shortopts,      opts,                          \
+			  min_args,       max_args, MD_EXIT_FAILURE },                             \
+			run, flag                                                                  \
+	}
+
 static const struct volume_cmd volume_cmds[] = {
-	{ "create", create_usage, "d:", create_opts, 0, 1, create_run, create_flag },
-	{ "inspect", inspect_usage, "", help_only_opts, 1, -1, inspect_run, no_flag },
-	{ "ls", ls_usage, "f:q", ls_opts, 0, 0, ls_run, ls_flag },
-	{ "prune", prune_usage, "af", prune_opts, 0, 0, prune_run, force_flag },
-	{ "rm", rm_usage, "f", rm_opts, 1, -1, rm_run, force_flag },
+	VOLUME_CMD("create", create_usage, "d:", create_opts, 0, 1, create_run, create_flag),
+	VOLUME_CMD("inspect", inspect_usage, "", cli_help_only_opts, 1, -1, inspect_run, NULL),
+	VOLUME_CMD("ls", ls_usage, "f:q", ls_opts, 0, 0, ls_run, ls_flag),
+	VOLUME_CMD("prune", prune_usage, "af", prune_opts, 0, 0, prune_run, force_flag),
+	VOLUME_CMD("rm", rm_usage, "f", rm_opts, 1, -1, rm_run, force_flag),
 };
 
 /* Docker's aliases. */
@@ -567,7 +512,7 @@ static int run_command(struct cli_log *log, const struct volume_cmd *c, int argc
 		struct ls_flags ls;
 		struct force_flags force;
 	} flags = { 0 };
-	int r = parse_args(c, argc, argv, &flags, err);
+	int r = cli_parse_flags(&c->def, argc, argv, c->flag, &flags, err);
 
 	/* Bad flags are the command line's failure (125), the rest the
 	 * command's (1), as Docker's. */
@@ -590,7 +535,7 @@ int cmd_volume(struct cli_log *log, int argc, char **argv)
 		return argc < 2 ? VOLUME_EXIT_FAILURE : 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(volume_cmds); i++) {
-		if (strcmp(command_name(argv[1]), volume_cmds[i].name) != 0)
+		if (strcmp(command_name(argv[1]), volume_cmds[i].word) != 0)
 			continue;
 		if (run_command(log, &volume_cmds[i], argc - 1, argv + 1, &err) >= 0)
 			return 0;
