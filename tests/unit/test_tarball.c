@@ -172,6 +172,9 @@ static bool touch_all(const char *dir, time_t when)
 	return system(cmd) == 0;
 }
 
+/* Whether the scratch filesystem took the user.* xattr of make_tree. */
+static bool user_xattrs;
+
 static bool make_tree(const char *d)
 {
 	struct vfs_cap_data cap = { .magic_etc = VFS_CAP_REVISION_2 };
@@ -187,8 +190,12 @@ static bool make_tree(const char *d)
 	    !make(d, 'c', "null", NULL, makedev(1, 3)) || !make(d, 'd', "e", NULL, 01777) ||
 	    !make(d, 'd', "e/f", NULL, 0) || !make(d, 'f', "e/f/g", "", 0))
 		return false;
+	/* tmpfs before Linux 6.6 (the VM's /tmp) has no user.* xattrs. */
+	user_xattrs = setxattr(u, "user.note", "hi", 2, 0) == 0;
+	if (!user_xattrs && errno != EOPNOTSUPP)
+		return false;
 	if (setxattr(f, "security.capability", &cap, sizeof(cap), 0) < 0 ||
-	    setxattr(u, "user.note", "hi", 2, 0) < 0 || lchown(u, 1000, 1001) < 0)
+	    lchown(u, 1000, 1001) < 0)
 		return false;
 	return touch_all(d, 1500000000);
 }
@@ -226,7 +233,7 @@ TEST(tarball_roundtrip)
 	CHECK_STR(got, want);
 	CHECK(strstr(got, "bin/ping6 104755 0:0 4 1500000000 0:0 [ping link=bin/p3]"));
 	CHECK(strstr(got, "security.capability=20:"));
-	CHECK(strstr(got, "user.note=2:6869"));
+	CHECK(!user_xattrs || strstr(got, "user.note=2:6869"));
 	scratch_fini(&s);
 }
 
