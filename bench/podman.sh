@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # A private podman for the benches: its own storage, run dir, config and
-# events under DIR, cgroupfs under /mydocker/bench-podman, crun (podman's
-# default runtime), no registries, no network config. Sourced after lib.sh.
+# events under DIR, cgroupfs, runc (podman's default, crun, refuses this
+# machine's hybrid cgroup layout while the v2 hierarchy has controllers),
+# no registries, no network config. Sourced after lib.sh.
 #   podman_bench_setup DIR   sets PODMAN (an argv) and the environment
 #   podman_bench_cleanup     removes its containers, storage and cgroups
 
@@ -42,7 +43,7 @@ podman_bench_setup() { # dir
 	export CONTAINERS_REGISTRIES_CONF=$d/registries.conf
 	export CONTAINERS_STORAGE_CONF=$d/storage.conf
 	PODMAN=(env "TMPDIR=$d/tmp" podman --root "$d/root" --runroot "$d/runroot"
-		--cgroup-manager cgroupfs --events-backend file --storage-driver overlay
+		--runtime runc --cgroup-manager cgroupfs --events-backend file --storage-driver overlay
 		--tmpdir "$d/tmp")
 }
 
