@@ -12,7 +12,11 @@ CC ?= gcc
 BUILD ?= build
 PKGS := json-c libseccomp libcap libsystemd libarchive libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+# libarchive and libcrypto are dlopen()ed by the images code when it first
+# needs them (src/engine/images/libs.h): the programs do not link them, so
+# no other start pays for loading them. The tests call them directly.
+PKG_LIBS := $(shell pkg-config --libs json-c libseccomp libcap libsystemd)
+IMAGE_LIBS := $(shell pkg-config --libs libarchive libcrypto)
 
 # Our flags live in MD_*; the user's CPPFLAGS, CFLAGS and LDFLAGS come after
 # them, so `make CFLAGS=-O0` or a packager's flags change the optimisation
@@ -124,7 +128,7 @@ $(BUILD)/mydocker-runtime: $(call obj,$(OCI_SRC) $(COMMON_SRC)) $(LIB)
 
 $(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(IMAGE_LIBS) $(LDLIBS)
 
 $(HELPERS): $(BUILD)/%: $(BUILD)/obj/tests/helpers/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -150,7 +154,7 @@ $(FUZZ_LIB): $(call obj,$(LIB_SRC) $(COMMON_SRC) $(filter-out %/main.c,$(OCI_SRC
 
 $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
+	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(IMAGE_LIBS) $(LDLIBS)
 
 .SECONDARY: $(call obj,$(FUZZ_SRC))
 

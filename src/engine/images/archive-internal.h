@@ -3,7 +3,7 @@
 #ifndef MD_IMAGES_ARCHIVE_INTERNAL_H
 #define MD_IMAGES_ARCHIVE_INTERNAL_H
 
-#include <archive.h>
+#include "engine/images/libs.h"
 
 #include "util/error.h"
 

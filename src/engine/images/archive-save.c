@@ -11,10 +11,9 @@
 #include "util/json.h"
 #include "util/util.h"
 
-#include <archive_entry.h>
+#include "engine/images/libs.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -10,11 +10,9 @@
 #include "util/path.h"
 #include "util/util.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "engine/images/libs.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>

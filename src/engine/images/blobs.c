@@ -6,7 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include "engine/images/libs.h"
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>

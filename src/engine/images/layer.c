@@ -11,14 +11,12 @@
 #include "util/cleanup.h"
 #include "util/util.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "engine/images/libs.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>

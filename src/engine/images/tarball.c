@@ -7,8 +7,7 @@
 #include "util/cleanup.h"
 #include "util/util.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "engine/images/libs.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
