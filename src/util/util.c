@@ -266,3 +266,35 @@ void md_rfc3339_now(char *buf, size_t len)
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
 }
+
+int md_read_fd_max(int fd, size_t max, char **out, size_t *len, md_error *err)
+{
+	size_t cap = 4096, used = 0;
+	char *buf = xrealloc(NULL, cap);
+	ssize_t n;
+
+	for (;;) {
+		if (used + 1 >= cap) {
+			cap = cap * 2 > max + 2 ? max + 2 : cap * 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + used, cap - 1 - used);
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return md_error_set(err, errno, "read");
+		}
+		used += (size_t)n;
+		if (used > max) {
+			free(buf);
+			return md_error_set(err, EFBIG, "larger than %zu bytes", max);
+		}
+	}
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	return 0;
+}

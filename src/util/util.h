@@ -34,6 +34,11 @@ int md_write_file_at(int dirfd, const char *path, const char *data, md_error *er
  * what matters is that a reader never sees half a file. */
 int md_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 			 md_error *err);
+/* Everything read from fd until its end, at most max bytes (more is an
+ * error with errnum EFBIG), NUL-terminated in *out; the buffer grows with
+ * what comes, so a small document costs a small allocation. */
+int md_read_fd_max(int fd, size_t max, char **out, size_t *len, md_error *err);
+
 /* Read a whole file into a NUL-terminated buffer. */
 int md_read_file(const char *path, char **out, size_t *len, md_error *err);
 /* mkdir -p; existing directories are fine. */

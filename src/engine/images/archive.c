@@ -348,22 +348,8 @@ static int stream_tar(struct load *l, int fd, md_error *err)
 /* A document (at most IMAGE_JSON_MAX bytes) from fd, NUL-terminated. */
 static int read_fd_limited(int fd, const char *what, char **data, size_t *len, md_error *err)
 {
-	cleanup_free char *buf = xmalloc0(IMAGE_JSON_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-
-	while (n <= IMAGE_JSON_MAX && (r = read(fd, buf + n, IMAGE_JSON_MAX + 1 - n)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return md_error_set(err, errno, "read %s", what);
-		n += (size_t)r;
-	}
-	if (n > IMAGE_JSON_MAX)
-		return md_error_set(err, 0, "%s: larger than %d bytes", what, IMAGE_JSON_MAX);
-	*data = xrealloc(TAKE_PTR(buf), n + 1);
-	(*data)[n] = '\0';
-	*len = n;
+	if (md_read_fd_max(fd, IMAGE_JSON_MAX, data, len, err) < 0)
+		return md_error_prefix(err, "%s", what);
 	return 0;
 }
 

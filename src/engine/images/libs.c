@@ -8,11 +8,11 @@
 
 struct images_libs images_libs;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool loaded;
+static pthread_once_t archive_once = PTHREAD_ONCE_INIT, crypto_once = PTHREAD_ONCE_INIT;
+static bool archive_loaded, crypto_loaded;
 static char load_error[256];
 
-/* Fill the table from one library; false (load_error set) on a miss. */
+/* Open one library; false (load_error set) when it cannot be. */
 static bool load_one(const char *soname, void **handle)
 {
 	*handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
@@ -27,25 +27,36 @@ static bool load_one(const char *soname, void **handle)
 		ok = false;                                                                        \
 	}
 
-static void load(void)
+static void load_archive(void)
 {
 	const char *lib = IMAGES_LIBARCHIVE;
 	void *h;
 	bool ok = load_one(lib, &h);
 
 	IMAGES_LA_FUNCS(IMAGES_LIBS_SYM)
-	if (!ok)
-		return;
-	lib = IMAGES_LIBCRYPTO;
-	ok = load_one(lib, &h);
-	IMAGES_CRYPTO_FUNCS(IMAGES_LIBS_SYM)
-	loaded = ok;
+	archive_loaded = ok;
 }
 
-bool images_libs_load(void)
+static void load_crypto(void)
 {
-	pthread_once(&once, load);
-	return loaded;
+	const char *lib = IMAGES_LIBCRYPTO;
+	void *h;
+	bool ok = load_one(lib, &h);
+
+	IMAGES_CRYPTO_FUNCS(IMAGES_LIBS_SYM)
+	crypto_loaded = ok;
+}
+
+bool images_libarchive_load(void)
+{
+	pthread_once(&archive_once, load_archive);
+	return archive_loaded;
+}
+
+bool images_libcrypto_load(void)
+{
+	pthread_once(&crypto_once, load_crypto);
+	return crypto_loaded;
 }
 
 const char *images_libs_error(void)

@@ -69,17 +69,18 @@ struct images_libs {
 
 extern struct images_libs images_libs;
 
-/* Load both libraries once; false (and images_libs_error says why) when
- * they cannot be loaded. Thread-safe. */
-bool images_libs_load(void);
+/* Load a library once (each on its own: a run needs sha256, not tar);
+ * false (and images_libs_error says why) when it cannot be. Thread-safe. */
+bool images_libarchive_load(void);
+bool images_libcrypto_load(void);
 const char *images_libs_error(void);
 
 #ifndef IMAGES_LIBS_NO_MACROS
 /* clang-format off */
-#define archive_read_new() (images_libs_load() ? images_libs.archive_read_new() : NULL)
-#define archive_write_new() (images_libs_load() ? images_libs.archive_write_new() : NULL)
-#define archive_entry_new() (images_libs_load() ? images_libs.archive_entry_new() : NULL)
-#define EVP_MD_CTX_new() (images_libs_load() ? images_libs.EVP_MD_CTX_new() : NULL)
+#define archive_read_new() (images_libarchive_load() ? images_libs.archive_read_new() : NULL)
+#define archive_write_new() (images_libarchive_load() ? images_libs.archive_write_new() : NULL)
+#define archive_entry_new() (images_libarchive_load() ? images_libs.archive_entry_new() : NULL)
+#define EVP_MD_CTX_new() (images_libcrypto_load() ? images_libs.EVP_MD_CTX_new() : NULL)
 #define archive_entry_atime (images_libs.archive_entry_atime)
 #define archive_entry_atime_is_set (images_libs.archive_entry_atime_is_set)
 #define archive_entry_atime_nsec (images_libs.archive_entry_atime_nsec)

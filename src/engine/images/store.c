@@ -71,28 +71,6 @@ static int write_atomic(int dirfd, const char *name, const char *data, md_error 
 	return 0;
 }
 
-/* A whole small file (at most max bytes) from fd; NUL-terminated. */
-static int read_fd_max(int fd, size_t max, char **out, size_t *len, md_error *err)
-{
-	cleanup_free char *buf = xmalloc0(max + 2);
-	size_t used = 0;
-	ssize_t n;
-
-	while (used <= max && (n = read(fd, buf + used, max + 1 - used)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return md_error_set(err, errno, "read");
-		used += (size_t)n;
-	}
-	if (used > max)
-		return md_error_set(err, 0, "larger than %zu bytes", max);
-	buf[used] = '\0';
-	*len = used;
-	*out = TAKE_PTR(buf);
-	return 0;
-}
-
 /* A JSON object from dirfd/name; *out NULL (and 0) when there is none. */
 static int read_json_at(int dirfd, const char *name, json_object **out, md_error *err)
 {
@@ -103,7 +81,7 @@ static int read_json_at(int dirfd, const char *name, json_object **out, md_error
 	*out = NULL;
 	if (fd < 0)
 		return errno == ENOENT ? 0 : md_error_set(err, errno, "open `%s`", name);
-	if (read_fd_max(fd, IMAGE_JSON_MAX, &text, &len, err) < 0)
+	if (md_read_fd_max(fd, IMAGE_JSON_MAX, &text, &len, err) < 0)
 		return md_error_prefix(err, "`%s`", name);
 	*out = json_tokener_parse(text);
 	if (!json_object_is_type(*out, json_type_object)) {
@@ -434,7 +412,7 @@ static int read_blob(struct image_store *s, const char *digest, char **out, size
 
 	if (fd < 0)
 		return -1;
-	if (read_fd_max(fd, IMAGE_JSON_MAX, out, len, err) < 0)
+	if (md_read_fd_max(fd, IMAGE_JSON_MAX, out, len, err) < 0)
 		return md_error_prefix(err, "blob %s", digest);
 	return 0;
 }
