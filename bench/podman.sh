@@ -23,6 +23,9 @@ podman_bench_setup() { # dir
 		image_copy_tmp_dir = "$d/tmp"
 		volume_path = "$d/volumes"
 		static_dir = "$d/root/libpod"
+		# File locks in its own directory, not /dev/shm/libpod_lock.
+		lock_type = "file"
+		num_locks = 128
 		pull_policy = "never"
 		[network]
 		network_backend = "netavark"
@@ -51,7 +54,7 @@ podman_bench_cleanup() {
 	[ -n "${PODMAN_BENCH_DIR:-}" ] || return 0
 	"${PODMAN[@]}" rm -af >/dev/null 2>&1 || true
 	grep -F " $PODMAN_BENCH_DIR/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null || true; done
+		while read -r m; do umount -l "$m" 2>/dev/null || true; done || true # grep finds none: fine
 	rm -rf "$PODMAN_BENCH_DIR"
 	PODMAN_BENCH_DIR=
 }
