@@ -9,6 +9,7 @@
 #include "engine/images/archive.h"
 #include "engine/images/inspect.h"
 #include "engine/images/reference.h"
+#include "engine/images/remove.h"
 #include "engine/images/store.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -26,7 +27,6 @@
 
 /* Docker's CLI exits 1 for a failed image command (125 is for run). */
 #define IMAGE_EXIT_FAILURE 1
-#define SHORT_ID_LEN 12
 #define HISTORY_CREATED_BY_MAX 45
 
 /* An image command's flags: a bad value or count of arguments exits 1. */
@@ -46,18 +46,6 @@ static int fail(struct cli_log *log, md_error *err)
 static struct image_store *open_store(md_error *err)
 {
 	return image_store_open(mydocker_root, err);
-}
-
-/* Docker's short id: 12 hex digits, no "sha256:". */
-static const char *short_id(const char *id, char buf[SHORT_ID_LEN + 1])
-{
-	const char *hex = md_str_has_prefix(id, "sha256:") ? id + 7 : id;
-
-	size_t n = strnlen(hex, SHORT_ID_LEN);
-
-	memcpy(buf, hex, n);
-	buf[n] = '\0';
-	return buf;
 }
 
 /* The tag of a full reference ("latest"), borrowed. */
@@ -378,12 +366,12 @@ struct row_fields {
 static void row_fields(struct image_store *s, const struct image_row *r,
 		       const struct images_opts *o, struct row_fields *f)
 {
-	char sid[SHORT_ID_LEN + 1];
+	char sid[IMAGE_SHORT_ID_LEN + 1];
 	time_t t = (time_t)r->created;
 	struct tm tm;
 
 	snprintf(f->id, sizeof(f->id), "%s",
-		 o->no_trunc ? r->info->id : short_id(r->info->id, sid));
+		 o->no_trunc ? r->info->id : image_short_id(r->info->id, sid));
 	snprintf(f->digest, sizeof(f->digest), "%s",
 		 strcmp(r->repo, "<none>") == 0 ? "<none>" : r->info->manifest);
 	created_since(r->info->config ? r->info->config->created : NULL, f->since,
@@ -555,119 +543,10 @@ static int rmi_flag(void *ctx, int c, const char *arg, md_error *err)
 	return 0;
 }
 
-/* Docker's isSingleReference: every tag in one repository. */
-static bool one_repository(char *const *tags)
+static void print_rmi(void *ctx, const char *kind, const char *what)
 {
-	cleanup_free char *first = tags && tags[0] ? image_familiar(tags[0], true) : NULL;
-
-	for (size_t i = 1; first && tags[i]; i++) {
-		cleanup_free char *name = image_familiar(tags[i], true);
-
-		if (strcmp(name, first) != 0)
-			return false;
-	}
-	return true;
-}
-
-/* The first container using the image, "" for none, NULL on an error.
- * Caller frees. */
-static char *container_using(const char *id, md_error *err)
-{
-	cleanup_strv char **ids = NULL;
-
-	if (engine_containers_using_image(mydocker_root, id, &ids, err) < 0)
-		return NULL;
-	md_error_clear(err);
-	return ids && ids[0] ? xstrdup(ids[0]) : xstrdup("");
-}
-
-static int untag(struct image_store *s, const char *full, md_error *err)
-{
-	cleanup_free char *name = image_familiar(full, false);
-
-	if (image_store_untag(s, full, err) < 0)
-		return -1;
-	printf("Untagged: %s\n", name);
-	return 0;
-}
-
-/* Docker's conflicts: a container made from the image (one that runs
- * even with -f, when asked by id), and an id naming an image tagged in
- * several repositories. user: a container using it, or "". */
-static int rmi_conflict(const char *what, const struct image_info *info, bool by_tag,
-			const char *user, bool force, md_error *err)
-{
-	size_t ntags = md_strv_len(info->tags);
-	char sid[SHORT_ID_LEN + 1], cid[SHORT_ID_LEN + 1];
-
-	short_id(info->id, sid);
-	short_id(user, cid);
-	if (user[0] && !by_tag && records_live(user))
-		return md_error_set(err, 0,
-				    "conflict: unable to delete %s (cannot be forced) - image is "
-				    "being used by running container %s",
-				    sid, cid);
-	if (user[0] && !force && by_tag && ntags == 1)
-		return md_error_set(err, 0,
-				    "conflict: unable to remove repository reference \"%s\" (must "
-				    "force) - container %s is using its referenced image %s",
-				    what, cid, sid);
-	if (user[0] && !force && !by_tag)
-		return md_error_set(err, 0,
-				    "conflict: unable to delete %s (must be forced) - image is "
-				    "being used by stopped container %s",
-				    sid, cid);
-	if (!by_tag && !force && ntags > 1 && !one_repository(info->tags))
-		return md_error_set(err, 0,
-				    "conflict: unable to delete %s (must be forced) - image is "
-				    "referenced in multiple repositories",
-				    sid);
-	return 0;
-}
-
-/* Remove an image found, as `what` asked for it (under the lock): a tag
- * goes, and the image with its last one; an image that containers use
- * stays for them (-f: untagged). */
-static int rmi_one(struct image_store *s, const char *what, const struct image_info *info,
-		   bool force, md_error *err)
-{
-	cleanup_free char *tag = image_tag_named(what, info);
-	cleanup_free char *user = container_using(info->id, err);
-
-	if (!user || rmi_conflict(what, info, tag != NULL, user, force, err) < 0)
-		return -1;
-	if (tag && (md_strv_len(info->tags) > 1 || user[0]))
-		return untag(s, tag, err);
-	for (size_t i = 0; info->tags && info->tags[i]; i++) {
-		if (user[0] && untag(s, info->tags[i], err) < 0)
-			return -1;
-	}
-	if (user[0])
-		return 0;
-	if (image_store_remove(s, info->id, NULL, err) < 0)
-		return -1;
-	for (size_t i = 0; info->tags && info->tags[i]; i++) {
-		cleanup_free char *name = image_familiar(info->tags[i], false);
-
-		printf("Untagged: %s\n", name);
-	}
-	printf("Deleted: %s\n", info->id);
-	return 0;
-}
-
-static int rmi(struct image_store *s, const char *what, bool force, md_error *err)
-{
-	struct image_info info = { 0 };
-	int r;
-
-	if (image_store_lock(s, err) < 0)
-		return -1;
-	r = image_store_find(s, what, &info, err);
-	if (r == 0)
-		r = rmi_one(s, what, &info, force, err);
-	image_store_unlock(s);
-	image_info_free(&info);
-	return r;
+	(void)ctx;
+	printf("%s: %s\n", kind, what);
 }
 
 int cmd_rmi(struct cli_log *log, int argc, char **argv)
@@ -687,7 +566,7 @@ int cmd_rmi(struct cli_log *log, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		fflush(stdout);
 		md_error_clear(&err);
-		if (rmi(s, argv[i], force, &err) < 0)
+		if (image_rmi(s, argv[i], force, print_rmi, NULL, &err) < 0)
 			status = fail(log, &err);
 	}
 	image_store_close(s);
@@ -735,10 +614,11 @@ static void history_row(struct image_store *s, const struct image_info *info, si
 			ssize_t layer, bool top, const struct history_opts *o, struct cli_table *t)
 {
 	const struct image_history *e = &info->config->history[h];
-	char sid[SHORT_ID_LEN + 1], since[64], size[32];
+	char sid[IMAGE_SHORT_ID_LEN + 1], since[64], size[32];
 	cleanup_free char *by = xstrdup(e->created_by ? e->created_by : "");
 	cleanup_free char *shown = NULL;
-	const char *id = top ? (o->no_trunc ? info->id : short_id(info->id, sid)) : "<missing>";
+	const char *id =
+		top ? (o->no_trunc ? info->id : image_short_id(info->id, sid)) : "<missing>";
 
 	if (o->quiet) {
 		printf("%s\n", id);

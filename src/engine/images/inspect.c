@@ -224,3 +224,13 @@ json_object *image_inspect_json(struct image_store *s, const struct image_info *
 	json_object_object_add(o, "Metadata", meta);
 	return o;
 }
+
+const char *image_short_id(const char *id, char buf[IMAGE_SHORT_ID_LEN + 1])
+{
+	const char *hex = md_str_has_prefix(id, "sha256:") ? id + 7 : id;
+	size_t n = strnlen(hex, IMAGE_SHORT_ID_LEN);
+
+	memcpy(buf, hex, n);
+	buf[n] = '\0';
+	return buf;
+}

@@ -22,6 +22,11 @@ int64_t image_size(struct image_store *s, const struct image_info *i);
  * repository ("busybox") with name_only. Caller frees. */
 char *image_familiar(const char *full, bool name_only);
 
+/* Docker's short id of an image or container id: 12 hex digits, no
+ * "sha256:"; into buf, which it returns. */
+#define IMAGE_SHORT_ID_LEN 12
+const char *image_short_id(const char *id, char buf[IMAGE_SHORT_ID_LEN + 1]);
+
 /* The tag (full reference) `what` names among the image's, when what is
  * a reference to one of them rather than an id. NULL if not. Caller frees. */
 char *image_tag_named(const char *what, const struct image_info *i);
