@@ -12,6 +12,10 @@
 
 /* Docker's time for "never". */
 #define ZERO_TIME "0001-01-01T00:00:00Z"
+/* State members of ours (container.json only). */
+#define PID_START_KEY "MydockerPidStart"
+#define MONITOR_PID_KEY "MydockerMonitorPid"
+#define MANUAL_STOP_KEY "MydockerManualStop"
 
 static const char *const status_names[] = { "created", "running", "exited" };
 
@@ -148,11 +152,11 @@ static json_object *state_json(const struct container_state *s)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "Status", json_object_new_string(status_names[s->status]));
+	json_object_object_add(o, "Status", json_object_new_string(records_status_name(s)));
 	json_object_object_add(o, "Running",
 			       json_object_new_boolean(s->status == CONTAINER_RUNNING));
-	json_object_object_add(o, "Paused", json_object_new_boolean(false));
-	json_object_object_add(o, "Restarting", json_object_new_boolean(false));
+	json_object_object_add(o, "Paused", json_object_new_boolean(s->paused));
+	json_object_object_add(o, "Restarting", json_object_new_boolean(s->restarting));
 	json_object_object_add(o, "OOMKilled", json_object_new_boolean(s->oom_killed));
 	json_object_object_add(o, "Dead", json_object_new_boolean(false));
 	json_object_object_add(o, "Pid", json_object_new_int(s->pid));
@@ -163,6 +167,11 @@ static json_object *state_json(const struct container_state *s)
 	json_object_object_add(
 		o, "FinishedAt",
 		json_object_new_string(*s->finished_at ? s->finished_at : ZERO_TIME));
+	if (s->health)
+		json_object_object_add(o, "Health", json_object_get(s->health));
+	/* Ours, not Docker's: container_inspect_json leaves them out. */
+	json_object_object_add(o, PID_START_KEY, json_object_new_uint64(s->pid_start));
+	json_object_object_add(o, MONITOR_PID_KEY, json_object_new_int(s->monitor_pid));
 	return o;
 }
 
@@ -188,6 +197,20 @@ static void state_parse(json_object *o, struct container_state *s)
 	s->error = get_str(o, "Error");
 	copy_time(s->started_at, sizeof(s->started_at), o, "StartedAt");
 	copy_time(s->finished_at, sizeof(s->finished_at), o, "FinishedAt");
+	s->paused = get_bool(o, "Paused");
+	s->restarting = get_bool(o, "Restarting");
+	s->pid_start = (unsigned long long)json_object_get_uint64(md_json_member(o, PID_START_KEY));
+	s->monitor_pid = get_int(o, MONITOR_PID_KEY);
+	s->health = json_object_get(md_json_member_of(o, "Health", json_type_object));
+}
+
+const char *records_status_name(const struct container_state *s)
+{
+	if (s->status == CONTAINER_RUNNING && s->paused)
+		return "paused";
+	if (s->restarting)
+		return "restarting";
+	return status_names[s->status];
 }
 
 json_object *records_to_json(const struct container_record *c)
@@ -208,6 +231,8 @@ json_object *records_to_json(const struct container_record *c)
 	json_object_object_add(o, "Mounts",
 			       c->mounts ? json_object_get(c->mounts) : json_object_new_array());
 	json_object_object_add(o, "Config", config_json(c));
+	json_object_object_add(o, "RestartCount", json_object_new_int(c->restart_count));
+	json_object_object_add(o, MANUAL_STOP_KEY, json_object_new_boolean(c->manual_stop));
 	return o;
 }
 
@@ -233,6 +258,8 @@ int records_from_json(json_object *o, struct container_record *c, md_error *err)
 	config_parse(md_json_member_of(o, "Config", json_type_object), &c->config);
 	c->host_config = json_object_get(md_json_member_of(o, "HostConfig", json_type_object));
 	c->mounts = json_object_get(md_json_member_of(o, "Mounts", json_type_array));
+	c->restart_count = get_int(o, "RestartCount");
+	c->manual_stop = get_bool(o, MANUAL_STOP_KEY);
 	return 0;
 }
 
@@ -264,14 +291,17 @@ json_object *container_inspect_json(const char *root, const struct container_rec
 {
 	json_object *o = records_to_json(c);
 	cleanup_free char *name = xasprintf("/%s", c->name ? c->name : "");
+	json_object *state = md_json_member_of(o, "State", json_type_object);
 
 	json_object_object_del(o, "ImageRef");
+	json_object_object_del(o, MANUAL_STOP_KEY);
+	json_object_object_del(state, PID_START_KEY);
+	json_object_object_del(state, MONITOR_PID_KEY);
 	json_object_object_add(o, "Name", json_object_new_string(name));
 	add_path(o, "ResolvConfPath", root, c->id, "resolv.conf");
 	add_path(o, "HostnamePath", root, c->id, "hostname");
 	add_path(o, "HostsPath", root, c->id, "hosts");
 	json_object_object_add(o, "LogPath", json_object_new_string(""));
-	json_object_object_add(o, "RestartCount", json_object_new_int(0));
 	json_object_object_add(o, "Driver", json_object_new_string("overlay"));
 	json_object_object_add(o, "Platform", json_object_new_string("linux"));
 	json_object_object_add(o, "GraphDriver", graph_driver(root, c->id));

@@ -2,6 +2,7 @@
 #include "engine/containers/records-internal.h"
 #include "engine/containers/rootfs.h"
 #include "engine/containers/store.h"
+#include "runtime/state.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/remove.h"
@@ -85,6 +86,7 @@ void records_free(struct container_record *c)
 	md_json_putp(&c->host_config);
 	md_json_putp(&c->mounts);
 	free(c->state.error);
+	md_json_putp(&c->state.health);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -375,7 +377,11 @@ static int apply_state(struct container_record *c, void *ctx, md_error *err)
 	}
 	st->status = s->status;
 	st->pid = s->pid;
+	st->paused = false;
+	st->restarting = false;
+	st->pid_start = 0;
 	if (s->status == CONTAINER_RUNNING) {
+		state_proc_start_time(s->pid, &st->pid_start, NULL, NULL);
 		md_rfc3339_now(st->started_at, sizeof(st->started_at));
 		st->finished_at[0] = '\0';
 		st->exit_code = 0;

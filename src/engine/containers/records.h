@@ -44,6 +44,14 @@ struct container_state {
 	bool oom_killed;
 	char *error;                          /* why it could not start, or NULL */
 	char started_at[40], finished_at[40]; /* RFC 3339; "" = never */
+	/* Docker's Status "paused" (cgroup frozen) and "restarting" (the
+	 * monitor waits out a restart policy's delay). */
+	bool paused, restarting;
+	/* pid's start time (/proc/PID/stat, field 22): a pid that the kernel
+	 * gave again to another process is never taken for the init. */
+	unsigned long long pid_start;
+	int monitor_pid; /* the monitor of a detached container, else 0 */
+	json_object *health; /* Docker's State.Health (owned), NULL: none */
 };
 
 /* What the container runs, after the image's config and the flags met. */
@@ -65,7 +73,14 @@ struct container_record {
 	json_object *host_config; /* Docker's HostConfig members we have (owned) */
 	json_object *mounts;      /* Docker's Mounts array (owned) */
 	struct container_state state;
+	int restart_count;        /* restarts by the restart policy */
+	/* stop, kill or a user's rm -f ended it: the restart policy leaves it
+	 * (Docker's HasBeenManuallyStopped); start clears it. */
+	bool manual_stop;
 };
+
+/* Docker's State.Status: created, running, paused, restarting, exited. */
+const char *records_status_name(const struct container_state *s);
 
 void records_free(struct container_record *c);
 void records_config_free(struct container_config *k);
