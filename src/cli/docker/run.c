@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker run: flags -> engine_run_request -> the engine (engine_run). */
 #include "cli/docker/commands.h"
+#include "cli/docker/run-life.h"
 #include "cli/common/units.h"
 #include "engine/containers/mounts.h"
 #include "engine/containers/run.h"
@@ -56,8 +57,8 @@ static const char run_usage[] =
 	"                            volume (SRC a name; none: an anonymous one) at DST\n"
 	"      --mount type=bind|volume|tmpfs,src=...,dst=...[,readonly...]  a mount,\n"
 	"                            in Docker's key=value form\n"
-	"      --tmpfs DST[:OPTS]    a tmpfs at DST (OPTS as mount(8): size=64m,mode=1777)\n"
-	"      --help                print this help\n";
+	"      --tmpfs DST[:OPTS]    a tmpfs at DST (OPTS as mount(8): "
+	"size=64m,mode=1777)\n" RUN_LIFE_USAGE "      --help                print this help\n";
 
 struct run_opts {
 	struct engine_run_request req;
@@ -119,6 +120,7 @@ static const struct option run_options[] = {
 	{ "volume", required_argument, NULL, 'v' },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	RUN_LIFE_OPTIONS,
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -341,7 +343,12 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_HELP:
 		fputs(run_usage, stdout);
 		return 1;
+	case 'd':
+	case 'l':
+		return run_life_flag(&o->req.life, c, optarg, err);
 	default:
+		if (c >= OPT_LIFE_FIRST && c < OPT_LIFE_LAST)
+			return run_life_flag(&o->req.life, c, optarg, err);
 		return 0; /* '?' and ':' are handled by the caller */
 	}
 }
@@ -392,7 +399,7 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:u:v:", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ite:h:w:m:c:u:v:dl:", run_options, NULL)) != -1) {
 		if (c == '?')
 			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker run --help'.",
 					    argv[optind - 1]);
@@ -408,6 +415,7 @@ static int parse_run(struct run_opts *o, int argc, char **argv, md_error *err)
 				    "\"mydocker run\" requires at least 1 argument.\n"
 				    "See 'mydocker run --help'.");
 	if (set_what(o, argv + optind, err) < 0 || set_env(o, err) < 0 ||
+	    run_life_finish(&o->req.life, err) < 0 ||
 	    run_mounts_check(o->req.mounts, o->req.n_mounts, err) < 0)
 		return -1;
 	o->req.binds = o->binds;
@@ -456,6 +464,7 @@ static void run_opts_free(struct run_opts *o)
 	md_strv_free(o->devices);
 	md_strv_free(o->device_rules);
 	free(o->seccomp_text);
+	run_life_free(&o->req.life);
 }
 
 int cmd_run(struct cli_log *log, int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "engine/containers/create.h"
 #include "engine/containers/etcfiles.h"
 #include "engine/containers/mounts.h"
+#include "engine/containers/restart.h"
 #include "engine/containers/rootfs.h"
 #include "engine/containers/run-internal.h"
 #include "engine/containers/store.h"
@@ -91,8 +92,10 @@ int create_config(const struct image_config *img, const struct engine_run_reques
 							    : (img ? img->working_dir : NULL));
 	out->user = strdup_or_null(r->user ? r->user : (img ? img->user : NULL));
 	out->hostname = strdup_or_null(r->config.hostname);
-	out->labels = dup_or_null(img ? img->labels : NULL);
-	out->stop_signal = strdup_or_null(img ? img->stop_signal : NULL);
+	out->labels = merge_env(img ? img->labels : NULL, r->life.labels);
+	out->stop_signal = strdup_or_null(r->life.stop_signal ? r->life.stop_signal
+							      : (img ? img->stop_signal : NULL));
+	out->stop_timeout = r->life.stop_timeout_set ? r->life.stop_timeout : -1;
 	out->tty = r->config.tty;
 	out->open_stdin = r->io.in_fd >= 0;
 	return merge_command(img, r, out, err);
@@ -180,6 +183,23 @@ static void add_i64(json_object *o, const char *key, struct opt_i64 v)
 	json_object_object_add(o, key, json_object_new_int64(v.set ? v.v : 0));
 }
 
+/* HostConfig.LogConfig: {Type, Config: {K: V}} (logs.c reads it). */
+static json_object *log_config_json(const struct run_lifecycle *l)
+{
+	json_object *o = json_object_new_object(), *c = json_object_new_object();
+
+	json_object_object_add(o, "Type",
+			       json_object_new_string(l->log_driver ? l->log_driver : "json-file"));
+	for (size_t i = 0; l->log_opts && l->log_opts[i]; i++) {
+		const char *eq = strchr(l->log_opts[i], '=');
+		cleanup_free char *k = strndup(l->log_opts[i], (size_t)(eq - l->log_opts[i]));
+
+		json_object_object_add(c, k, json_object_new_string(eq + 1));
+	}
+	json_object_object_add(o, "Config", c);
+	return o;
+}
+
 /* Docker's HostConfig, for the flags we take. */
 static json_object *host_config(const struct engine_run_request *r)
 {
@@ -210,6 +230,9 @@ static json_object *host_config(const struct engine_run_request *r)
 	add_i64(o, "MemorySwap", c->memory_swap);
 	json_object_object_add(o, "PidsLimit",
 			       c->pids.set ? json_object_new_int64(c->pids.v) : NULL);
+	json_object_object_add(o, "RestartPolicy", restart_json(&r->life));
+	json_object_object_add(o, "LogConfig", log_config_json(&r->life));
+	json_object_object_add(o, "Init", r->life.init ? json_object_new_boolean(true) : NULL);
 	return o;
 }
 
@@ -341,6 +364,18 @@ out:
 	return ret;
 }
 
+/* Docker's checks of the flags of a container's life. */
+int run_check_life(const struct engine_run_request *r, md_error *err)
+{
+	struct restart_policy p;
+
+	if (restart_parse(r->life.restart, &p, err) < 0)
+		return -1;
+	if (p.kind != RESTART_NO && r->auto_remove)
+		return md_error_set(err, 0, "Conflicting options: --restart and --rm");
+	return 0;
+}
+
 /* Made and recorded: run it, then clean up as asked. */
 static int run_new(const struct engine_run_request *r, const struct container_record *rec,
 		   char *const *layers, struct engine_run_result *res, md_error *err)
@@ -363,7 +398,7 @@ int engine_run_image(const struct engine_run_request *r, struct engine_run_resul
 	cleanup_strv char **layers = NULL;
 	int ret = -1;
 
-	if (run_check_config(&r->config, err) < 0)
+	if (run_check_config(&r->config, err) < 0 || run_check_life(r, err) < 0)
 		return -1;
 	engine_sweep(&r->io);
 	if (run_image_layers(r->root, r->image, &img, &layers, err) < 0)

@@ -107,6 +107,10 @@ static json_object *config_json(const struct container_record *c)
 	json_object_object_add(o, "Labels", labels_json(k->labels));
 	if (k->stop_signal)
 		json_object_object_add(o, "StopSignal", json_object_new_string(k->stop_signal));
+	if (k->stop_timeout >= 0)
+		json_object_object_add(o, "StopTimeout", json_object_new_int(k->stop_timeout));
+	if (k->healthcheck)
+		json_object_object_add(o, "Healthcheck", json_object_get(k->healthcheck));
 	return o;
 }
 
@@ -146,6 +150,9 @@ static void config_parse(json_object *o, struct container_config *k)
 	k->labels = get_labels(o);
 	k->tty = get_bool(o, "Tty");
 	k->open_stdin = get_bool(o, "OpenStdin");
+	k->healthcheck = json_object_get(md_json_member_of(o, "Healthcheck", json_type_object));
+	k->stop_timeout =
+		md_json_member_of(o, "StopTimeout", json_type_int) ? get_int(o, "StopTimeout") : -1;
 }
 
 static json_object *state_json(const struct container_state *s)

@@ -71,6 +71,7 @@ void records_config_free(struct container_config *k)
 	md_strv_free(k->cmd);
 	md_strv_free(k->entrypoint);
 	md_strv_free(k->labels);
+	md_json_putp(&k->healthcheck);
 	memset(k, 0, sizeof(*k));
 }
 

@@ -50,7 +50,7 @@ struct container_state {
 	/* pid's start time (/proc/PID/stat, field 22): a pid that the kernel
 	 * gave again to another process is never taken for the init. */
 	unsigned long long pid_start;
-	int monitor_pid; /* the monitor of a detached container, else 0 */
+	int monitor_pid;     /* the monitor of a detached container, else 0 */
 	json_object *health; /* Docker's State.Health (owned), NULL: none */
 };
 
@@ -59,6 +59,8 @@ struct container_config {
 	char *hostname, *user, *working_dir, *stop_signal; /* NULL = none */
 	char **env, **cmd, **entrypoint, **labels;         /* labels "K=V" */
 	bool tty, open_stdin;
+	json_object *healthcheck; /* Docker's Config.Healthcheck (owned), or NULL */
+	int stop_timeout;         /* Config.StopTimeout, seconds; -1: none given */
 };
 
 struct container_record {
@@ -73,7 +75,7 @@ struct container_record {
 	json_object *host_config; /* Docker's HostConfig members we have (owned) */
 	json_object *mounts;      /* Docker's Mounts array (owned) */
 	struct container_state state;
-	int restart_count;        /* restarts by the restart policy */
+	int restart_count; /* restarts by the restart policy */
 	/* stop, kill or a user's rm -f ended it: the restart policy leaves it
 	 * (Docker's HasBeenManuallyStopped); start clears it. */
 	bool manual_stop;

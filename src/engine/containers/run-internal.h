@@ -17,6 +17,9 @@ void run_log_error(const struct engine_io *io, const md_error *err);
 
 /* The capabilities and the limits, as dockerd checks them. */
 int run_check_config(const struct run_request *cfg, md_error *err);
+/* The flags of a container's life (run.h: run_lifecycle): restart policy
+ * and --rm, in Docker's words (create.c). */
+int run_check_life(const struct engine_run_request *r, md_error *err);
 
 /* The user's ids into cfg, looked up in cfg->rootfs (they point into u:
  * users_free). user NULL: nothing to do. */

@@ -31,6 +31,28 @@ struct engine_io {
 
 struct run_mount; /* engine/containers/mounts.h */
 
+/* --health-* as given (NULL: not given), for health.c. */
+struct run_health_flags {
+	const char *cmd, *interval, *timeout, *start_period, *retries;
+	bool none; /* --no-healthcheck */
+};
+
+/* What happens around a container of the store: detached mode, the
+ * monitor's restart policy and log, stop, --init, labels, health. */
+struct run_lifecycle {
+	bool detach;             /* -d */
+	const char *detach_keys; /* --detach-keys, NULL: ctrl-p,ctrl-q */
+	const char *restart;     /* --restart as given, NULL: "no" */
+	const char *stop_signal; /* --stop-signal, NULL: the image's */
+	bool stop_timeout_set;   /* --stop-timeout */
+	int stop_timeout;        /* seconds */
+	bool init;               /* --init */
+	char **labels;           /* --label and --label-file: "K=V" */
+	const char *log_driver;  /* --log-driver, NULL: json-file */
+	char **log_opts;         /* --log-opt "K=V" */
+	struct run_health_flags health;
+};
+
 struct engine_run_request {
 	/* What to run; the engine fills in id, the ids of user and the
 	 * console size. From an image, args are COMMAND [ARG...] (NULL: the
@@ -48,6 +70,7 @@ struct engine_run_request {
 	bool entrypoint_set;
 	const char *entrypoint; /* --entrypoint ("" clears the image's) */
 	char **binds, **tmpfs;  /* -v and --tmpfs as given, for HostConfig */
+	struct run_lifecycle life;
 	struct engine_io io;
 };
 
