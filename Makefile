@@ -42,6 +42,10 @@ endif
 MD_OPT := $(lastword $(filter -O%,$(CFLAGS)))
 MD_FORTIFY := $(if $(filter-out -O0,$(MD_OPT)),$(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2))
 MD_CPPFLAGS := -D_GNU_SOURCE $(MD_FORTIFY) -Isrc $(PKG_CFLAGS)
+# Where `make install` puts mydocker-monitor and mydocker-init (helpers.c).
+PREFIX ?= /usr/local
+LIBEXECDIR ?= $(PREFIX)/libexec
+MD_CPPFLAGS += -DMD_LIBEXECDIR='"$(LIBEXECDIR)/mydocker"'
 MD_CFLAGS := -std=c11 $(WARN) -fstack-protector-strong -fPIE
 # --as-needed: a program records only the libraries it calls (the runtime
 # needs neither libarchive nor libcrypto, which the engine's images use).
@@ -86,7 +90,18 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB := $(BUILD)/libmdruntime.a
 HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/%,$(HELPER_SRC))
-PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests $(HELPERS)
+# Programs that run beside containers, small and static (no shared
+# library mapped): src/monitor/ -> mydocker-monitor, the monitor of a
+# detached container; src/init/ -> mydocker-init, --init's PID 1. Built
+# with musl-gcc where Debian's musl-tools is installed (a few tens of KiB
+# resident), else the compiler's own static libc. They use libc only.
+STATIC_CC ?= $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
+STATIC_CFLAGS := -std=c11 -D_GNU_SOURCE -Os -g -static $(WARN) -fno-asynchronous-unwind-tables
+MONITOR_SRC := $(wildcard src/monitor/*.c)
+INIT_SRC := $(wildcard src/init/*.c)
+STATIC_PROGS := $(if $(MONITOR_SRC),$(BUILD)/mydocker-monitor) $(if $(INIT_SRC),$(BUILD)/mydocker-init)
+PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests $(HELPERS) \
+	$(STATIC_PROGS)
 
 # Man pages: docs/man/NAME.SECTION.scd -> $(BUILD)/man/NAME.SECTION with
 # scdoc. Part of `all` where scdoc is installed; `make install` needs them.
@@ -130,6 +145,16 @@ $(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(IMAGE_LIBS) $(LDLIBS)
 
+$(BUILD)/mydocker-monitor: $(MONITOR_SRC) $(wildcard src/monitor/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  STATIC  $@")
+	$(Q)$(STATIC_CC) $(STATIC_CFLAGS) -Isrc -o $@ $(MONITOR_SRC)
+
+$(BUILD)/mydocker-init: $(INIT_SRC) $(wildcard src/init/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  STATIC  $@")
+	$(Q)$(STATIC_CC) $(STATIC_CFLAGS) -Isrc -o $@ $(INIT_SRC)
+
 $(HELPERS): $(BUILD)/%: $(BUILD)/obj/tests/helpers/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
@@ -171,7 +196,6 @@ test: all
 # Installation: PREFIX (default /usr/local) and DESTDIR as usual; the
 # programs, the man pages and the bash completion (mydocker-runtime's is the
 # same file, linked under its name for bash-completion's lookup).
-PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -179,12 +203,15 @@ INSTALL ?= install
 INSTALLED := $(DESTDIR)$(BINDIR)/mydocker $(DESTDIR)$(BINDIR)/mydocker-runtime \
 	$(patsubst $(BUILD)/man/%.1,$(DESTDIR)$(MANDIR)/man1/%.1,$(filter %.1,$(MANS))) \
 	$(patsubst $(BUILD)/man/%.8,$(DESTDIR)$(MANDIR)/man8/%.8,$(filter %.8,$(MANS))) \
-	$(DESTDIR)$(BASHCOMPDIR)/mydocker $(DESTDIR)$(BASHCOMPDIR)/mydocker-runtime
+	$(DESTDIR)$(BASHCOMPDIR)/mydocker $(DESTDIR)$(BASHCOMPDIR)/mydocker-runtime \
+	$(patsubst $(BUILD)/%,$(DESTDIR)$(LIBEXECDIR)/mydocker/%,$(STATIC_PROGS))
 
-install: $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(MANS)
+install: $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(STATIC_PROGS) $(MANS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 755 $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -d $(DESTDIR)$(LIBEXECDIR)/mydocker
+	$(INSTALL) -m 755 $(STATIC_PROGS) $(DESTDIR)$(LIBEXECDIR)/mydocker/
 	$(INSTALL) -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 $(filter %.8,$(MANS)) $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 contrib/completion/mydocker.bash $(DESTDIR)$(BASHCOMPDIR)/mydocker

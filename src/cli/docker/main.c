@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker: the Docker-style command line. Global flags, then a command. */
 #include "cli/docker/commands.h"
+#include "engine/helpers.h"
 #include "engine/paths.h"
 #include "util/sealed-exe.h"
 
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 	int r;
 
 	md_error_clear(&err);
+	engine_note_self();
 	if (getenv("MYDOCKER_ROOT") && getenv("MYDOCKER_ROOT")[0] == '/')
 		mydocker_root = getenv("MYDOCKER_ROOT");
 	r = parse_globals(&log, argc, argv, &err);
