@@ -97,7 +97,9 @@ HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/%,$(HELPER_SRC))
 # resident), else the compiler's own static libc. They use libc only.
 STATIC_CC ?= $(shell command -v musl-gcc 2>/dev/null || echo $(CC))
 STATIC_CFLAGS := -std=c11 -D_GNU_SOURCE -Os -g -static $(WARN) -fno-asynchronous-unwind-tables
-MONITOR_SRC := $(wildcard src/monitor/*.c)
+# The monitor is built once its main file is there (logfile.c, its log
+# writer, is linked into the unit tests too).
+MONITOR_SRC := $(if $(wildcard src/monitor/monitor.c),$(wildcard src/monitor/*.c))
 INIT_SRC := $(wildcard src/init/*.c)
 STATIC_PROGS := $(if $(MONITOR_SRC),$(BUILD)/mydocker-monitor) $(if $(INIT_SRC),$(BUILD)/mydocker-init)
 PROGS := $(BUILD)/mydocker $(if $(OCI_SRC),$(BUILD)/mydocker-runtime) $(BUILD)/unit-tests $(HELPERS) \
@@ -141,7 +143,7 @@ $(BUILD)/mydocker-runtime: $(call obj,$(OCI_SRC) $(COMMON_SRC)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(LDLIBS)
 
-$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC)) $(LIB)
+$(BUILD)/unit-tests: $(call obj,$(UNIT_SRC) $(COMMON_SRC) src/monitor/logfile.c) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(MD_LINK) -o $@ $^ $(MD_LDLIBS) $(IMAGE_LIBS) $(LDLIBS)
 
