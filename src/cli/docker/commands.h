@@ -15,9 +15,17 @@ extern const char *mydocker_root;
 int cmd_run(struct cli_log *log, int argc, char **argv);
 /* containers.c */
 int cmd_ps(struct cli_log *log, int argc, char **argv);
+int cmd_container(struct cli_log *log, int argc, char **argv);
+/* lifecycle.c */
 int cmd_rm(struct cli_log *log, int argc, char **argv);
 int cmd_start(struct cli_log *log, int argc, char **argv);
-int cmd_container(struct cli_log *log, int argc, char **argv);
+int cmd_stop(struct cli_log *log, int argc, char **argv);
+int cmd_kill(struct cli_log *log, int argc, char **argv);
+int cmd_wait(struct cli_log *log, int argc, char **argv);
+int cmd_restart(struct cli_log *log, int argc, char **argv);
+int cmd_attach(struct cli_log *log, int argc, char **argv);
+/* The monitor's hand-over (not a user's command). */
+int cmd_monitor_exit(struct cli_log *log, int argc, char **argv);
 /* `container inspect`'s object for what (a container), in *out; Docker's
  * "No such container" error (ENOENT) when there is none. For `inspect`,
  * which tries images too. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* mydocker ps, rm, start and container (inspect, ls, rm, start): the
+/* mydocker ps and container (inspect, ls, and the others' dispatch): the
  * containers of the store (engine/containers/records.h, lifecycle.h). */
 #include "cli/common/human.h"
 #include "cli/docker/commands.h"
@@ -29,25 +29,6 @@ static const char ps_usage[] =
 	"      --format FORMAT   table (default) or json (one object a line)\n"
 	"      --help            print this help\n";
 
-static const char rm_usage[] = "Usage: mydocker rm [OPTIONS] CONTAINER [CONTAINER...]\n"
-			       "\n"
-			       "Remove one or more containers.\n"
-			       "\n"
-			       "Options:\n"
-			       "  -f, --force           kill and remove a running container\n"
-			       "      --help            print this help\n";
-
-static const char start_usage[] =
-	"Usage: mydocker start [OPTIONS] CONTAINER\n"
-	"\n"
-	"Start a stopped container again, in the foreground, attached (there is\n"
-	"no detached mode yet): its command, config and files as it left them.\n"
-	"\n"
-	"Options:\n"
-	"  -a, --attach          attach its output (always, for now)\n"
-	"  -i, --interactive     attach its standard input\n"
-	"      --help            print this help\n";
-
 static const char container_usage[] =
 	"Usage: mydocker container COMMAND\n"
 	"\n"
@@ -56,8 +37,13 @@ static const char container_usage[] =
 	"Commands:\n"
 	"  inspect    Display detailed information on one or more containers\n"
 	"  ls         List containers (as ps)\n"
+	"  attach     Attach to a running container\n"
+	"  kill       Kill one or more running containers\n"
+	"  restart    Restart one or more containers\n"
 	"  rm         Remove one or more containers\n"
-	"  start      Start a stopped container again, attached\n"
+	"  start      Start one or more stopped containers\n"
+	"  stop       Stop one or more running containers\n"
+	"  wait       Block until containers stop, then print their exit codes\n"
 	"\n"
 	"Options:\n"
 	"      --help            print this help\n";
@@ -297,86 +283,6 @@ int cmd_ps(struct cli_log *log, int argc, char **argv)
 	return 0;
 }
 
-/* ---- rm ---- */
-
-static int force_flag(int c, void *ctx)
-{
-	if (c != 'f')
-		return -1;
-	*(bool *)ctx = true;
-	return 0;
-}
-
-int cmd_rm(struct cli_log *log, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool force = false;
-	md_error err;
-	int first, r, status = 0;
-
-	md_error_clear(&err);
-	r = parse_flags(argc, argv, "+:f", opts, rm_usage, force_flag, &force, &first, &err);
-	if (r > 0)
-		return 0;
-	if (r < 0 || need_args(argc, first, 1, "rm", &err) < 0)
-		return cli_engine_fail(log, &err);
-	for (int i = first; i < argc; i++) {
-		if (engine_rm(mydocker_root, argv[i], force, &err) < 0) {
-			cli_engine_fail(log, &err);
-			status = 1;
-			continue;
-		}
-		puts(argv[i]);
-	}
-	return status;
-}
-
-/* ---- start ---- */
-
-static int start_flag(int c, void *ctx)
-{
-	bool *interactive = ctx;
-
-	if (c == 'i')
-		*interactive = true;
-	return c == 'a' || c == 'i' ? 0 : -1;
-}
-
-int cmd_start(struct cli_log *log, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "attach", no_argument, NULL, 'a' },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct engine_start_request req = { .root = mydocker_root };
-	struct engine_run_result res;
-	bool interactive = false;
-	md_error err;
-	int first, r;
-
-	md_error_clear(&err);
-	r = parse_flags(argc, argv, "+:ai", opts, start_usage, start_flag, &interactive, &first,
-			&err);
-	if (r > 0)
-		return 0;
-	if (r == 0 && argc - first > 1)
-		r = md_error_set(&err, 0,
-				 "you cannot start and attach multiple containers at once");
-	if (r < 0 || need_args(argc, first, 1, "start", &err) < 0)
-		return cli_engine_fail(log, &err);
-	req.what = argv[first];
-	cli_engine_io(&req.io, interactive, log);
-	if (engine_start(&req, &res, &err) < 0)
-		return cli_engine_fail(log, &err);
-	return res.exit_status;
-}
-
 /* ---- container ---- */
 
 int cli_container_inspect_one(const char *what, json_object **out, md_error *err)
@@ -440,6 +346,11 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		{ "list", cmd_ps },
 		{ "rm", cmd_rm },
 		{ "start", cmd_start },
+		{ "stop", cmd_stop },
+		{ "kill", cmd_kill },
+		{ "wait", cmd_wait },
+		{ "restart", cmd_restart },
+		{ "attach", cmd_attach },
 	};
 	md_error err;
 

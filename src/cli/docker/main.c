@@ -29,8 +29,13 @@ static const char usage[] =
 	"  run        Run a command in a new container\n"
 	"  ps         List containers\n"
 	"  rm         Remove one or more containers\n"
-	"  start      Start a stopped container again, attached\n"
-	"  container  Manage containers (inspect, ls, rm, start)\n"
+	"  start      Start one or more stopped containers\n"
+	"  stop       Stop one or more running containers\n"
+	"  restart    Restart one or more containers\n"
+	"  kill       Kill one or more running containers\n"
+	"  wait       Block until containers stop, then print their exit codes\n"
+	"  attach     Attach to a running container\n"
+	"  container  Manage containers (inspect, ls, rm, start, stop...)\n"
 	"  import     Create an image from a root filesystem tar\n"
 	"  export     Write a container's filesystem as a tar archive\n"
 	"  commit     Create a new image from a container's changes\n"
@@ -52,15 +57,29 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "import", cmd_import },   { "export", cmd_export },
-	{ "commit", cmd_commit },   { "run", cmd_run },
-	{ "ps", cmd_ps },           { "rm", cmd_rm },
-	{ "start", cmd_start },     { "container", cmd_container },
-	{ "images", cmd_images },   { "image", cmd_image },
-	{ "load", cmd_load },       { "save", cmd_save },
-	{ "tag", cmd_tag },         { "rmi", cmd_rmi },
-	{ "history", cmd_history }, { "inspect", cmd_inspect },
+	{ "import", cmd_import },
+	{ "export", cmd_export },
+	{ "commit", cmd_commit },
+	{ "run", cmd_run },
+	{ "ps", cmd_ps },
+	{ "rm", cmd_rm },
+	{ "start", cmd_start },
+	{ "container", cmd_container },
+	{ "images", cmd_images },
+	{ "image", cmd_image },
+	{ "load", cmd_load },
+	{ "save", cmd_save },
+	{ "tag", cmd_tag },
+	{ "rmi", cmd_rmi },
+	{ "history", cmd_history },
+	{ "inspect", cmd_inspect },
 	{ "volume", cmd_volume },
+	{ "stop", cmd_stop },
+	{ "restart", cmd_restart },
+	{ "kill", cmd_kill },
+	{ "wait", cmd_wait },
+	{ "attach", cmd_attach },
+	{ "__monitor-exit", cmd_monitor_exit },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
@@ -111,10 +130,12 @@ static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *e
 	return 0;
 }
 
-/* run, start and container start start containers. */
+/* run, start, restart, container start and the monitor's hand-over (a
+ * restart policy) start containers. */
 static bool starts_container(const char *cmd, char **args)
 {
 	return strcmp(cmd, "run") == 0 || strcmp(cmd, "start") == 0 ||
+	       strcmp(cmd, "restart") == 0 || strcmp(cmd, "__monitor-exit") == 0 ||
 	       (strcmp(cmd, "container") == 0 && args[1] && strcmp(args[1], "start") == 0);
 }
 

@@ -364,11 +364,15 @@ static int set_what(struct run_opts *o, char **args, md_error *err)
 		q->config.args = args[1] ? args + 1 : NULL;
 		return 0;
 	}
-	if (q->name || q->entrypoint_set)
+	if (q->name || q->entrypoint_set || q->life.detach || q->life.restart)
 		return md_error_set(err, 0,
 				    "%s: a host command (`%s`) makes no container to keep; "
 				    "run an image",
-				    q->name ? "--name" : "--entrypoint", args[0]);
+				    q->name             ? "--name"
+				    : q->entrypoint_set ? "--entrypoint"
+				    : q->life.detach    ? "--detach"
+							: "--restart",
+				    args[0]);
 	q->config.args = args;
 	q->config.rootfs = "/";
 	return 0;
@@ -474,14 +478,25 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 	md_error err;
 	int r;
 
+	bool detach;
+
 	md_error_clear(&err);
 	r = parse_run(&o, argc, argv, &err);
 	if (r == 0) {
 		cli_engine_io(&o.req.io, o.interactive, log);
 		r = engine_run(&o.req, &res, &err);
 	}
+	detach = o.req.life.detach;
 	run_opts_free(&o);
 	if (r < 0)
 		return cli_engine_fail(log, &err);
-	return r > 0 ? 0 : res.exit_status;
+	if (r > 0)
+		return 0;
+	if (detach) {
+		puts(res.id);
+		return 0;
+	}
+	if (res.detached)
+		fputs("read escape sequence\n", stderr);
+	return res.exit_status;
 }

@@ -3,7 +3,11 @@
  * rootfs -> /etc files, working directory, user -> OCI config -> run ->
  * state recorded -> rootfs unmounted (-> removed with --rm). */
 #include "engine/containers/create.h"
+#include "engine/containers/control.h"
+#include "engine/containers/detach.h"
 #include "engine/containers/etcfiles.h"
+#include "engine/containers/health.h"
+#include "engine/containers/init.h"
 #include "engine/containers/mounts.h"
 #include "engine/containers/restart.h"
 #include "engine/containers/rootfs.h"
@@ -87,6 +91,8 @@ int create_config(const struct image_config *img, const struct engine_run_reques
 		  struct container_config *out, md_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (health_config(img ? &img->health : NULL, &r->life.health, &out->healthcheck, err) < 0)
+		return -1;
 	out->env = merge_env(img ? img->env : NULL, r->config.env);
 	out->working_dir = strdup_or_null(r->config.workdir ? r->config.workdir
 							    : (img ? img->working_dir : NULL));
@@ -342,13 +348,16 @@ static int build_config(void *ctx, json_object **out, md_error *err)
 	int ret = -1;
 
 	cfg.id = rec->id;
-	cfg.args = argv;
 	cfg.env = k->env;
 	cfg.workdir = k->working_dir;
 	cfg.hostname = k->hostname;
 	cfg.rootfs = rootfs;
 	mounts = etc_files_mounts(r->root, rec->id, cfg.readonly);
 	cfg.mounts = mounts;
+	/* --init: mydocker-init is PID 1, the command its child. */
+	if (r->life.init && init_wrap(&argv, mounts, err) < 0)
+		goto out;
+	cfg.args = argv;
 	if (etc_files_write(r->root, rec->id, k->hostname, err) < 0 ||
 	    make_workdir(rootfs, k->working_dir, err) < 0 ||
 	    run_user_mounts(r, rec->id, rootfs, mounts, err) < 0 ||
@@ -373,16 +382,70 @@ int run_check_life(const struct engine_run_request *r, md_error *err)
 		return -1;
 	if (p.kind != RESTART_NO && r->auto_remove)
 		return md_error_set(err, 0, "Conflicting options: --restart and --rm");
+	if (r->life.detach_keys) {
+		unsigned char keys[16];
+		size_t n;
+
+		if (attach_parse_keys(r->life.detach_keys, keys, &n, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool run_wants_monitor(const struct engine_run_request *r)
+{
+	struct restart_policy p;
+
+	return r->life.detach ||
+	       (restart_parse(r->life.restart, &p, NULL) == 0 && p.kind != RESTART_NO);
+}
+
+/* Under a monitor (-d, or a restart policy): the entry passes to it. */
+static int run_detached(const struct engine_run_request *r, const struct container_record *rec,
+			char *const *layers, struct store_entry *entry,
+			struct engine_run_result *res, md_error *err)
+{
+	struct build_ctx b = { r, rec };
+	struct detach_request d = { .root = r->root,
+				    .id = rec->id,
+				    .layers = layers,
+				    .make = build_config,
+				    .make_ctx = &b,
+				    .attach = !r->life.detach,
+				    .interactive = rec->config.open_stdin,
+				    .tty_fd = r->io.tty_fd };
+	struct engine_io io = r->io;
+	bool detached = false;
+	int fd = -1, code = 0;
+
+	if (detach_start(&d, entry, &fd, err) < 0)
+		return -1;
+	if (fd < 0)
+		return 0;
+	int recorded = 0;
+
+	if (attach_session(r->root, rec->id, fd, &io, rec->config.tty, r->life.detach_keys, &code,
+			   &detached, err) == 0 &&
+	    !detached)
+		engine_wait(r->root, rec->id, &recorded, err);
+	close(fd);
+	res->exit_status = code < 0 ? recorded : code;
+	res->detached = detached;
 	return 0;
 }
 
 /* Made and recorded: run it, then clean up as asked. */
 static int run_new(const struct engine_run_request *r, const struct container_record *rec,
-		   char *const *layers, struct engine_run_result *res, md_error *err)
+		   char *const *layers, struct store_entry *entry, struct engine_run_result *res,
+		   md_error *err)
 {
 	struct build_ctx b = { r, rec };
-	int ret = run_record(&r->io, r->root, rec->id, layers, build_config, &b, res, err);
+	int ret;
 
+	if (run_wants_monitor(r))
+		return run_detached(r, rec, layers, entry, res, err);
+	ret = run_record(&r->io, r->root, rec->id, layers, build_config, &b, res, err);
+	store_release(entry);
 	if (r->auto_remove)
 		run_remove(&r->io, r->root, rec->id);
 	return ret;
@@ -409,8 +472,9 @@ int engine_run_image(const struct engine_run_request *r, struct engine_run_resul
 	memcpy(res->id, entry.id, sizeof(res->id));
 	fill_record(r, &img, &k, entry.id, &rec);
 	if (store_set_root(&entry, r->root, err) == 0 && records_create(r->root, &rec, err) == 0)
-		ret = run_new(r, &rec, layers, res, err);
-	store_release(&entry);
+		ret = run_new(r, &rec, layers, &entry, res, err);
+	else
+		store_release(&entry);
 out:
 	records_free(&rec);
 	records_config_free(&k);

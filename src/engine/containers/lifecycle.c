@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "engine/containers/lifecycle.h"
+#include "engine/containers/control.h"
+#include "engine/containers/detach.h"
 #include "engine/containers/records.h"
 #include "engine/containers/rootfs.h"
 #include "engine/containers/run-internal.h"
@@ -159,18 +161,11 @@ int run_record(const struct engine_io *io, const char *root, const char *id, cha
 	return ret;
 }
 
-static bool auto_remove(const struct container_record *c)
-{
-	json_object *ar = md_json_member_of(c->host_config, "AutoRemove", json_type_boolean);
-
-	return ar && json_object_get_boolean(ar);
-}
-
+/* The store's copy of the container's config (start uses it again). */
 struct load_ctx {
 	const char *root, *id;
 };
 
-/* The config the container ran with the first time. */
 static int load_config(void *ctx, json_object **out, md_error *err)
 {
 	const struct load_ctx *l = ctx;
@@ -186,42 +181,109 @@ static int load_config(void *ctx, json_object **out, md_error *err)
 	return 0;
 }
 
+static int clear_manual_stop(struct container_record *c, void *ctx, md_error *err)
+{
+	c->manual_stop = false;
+	c->state.restarting = false;
+	return 0;
+}
+
+/* Attached: the session until the container exits (its status), or the
+ * keys detach us. */
+static int start_attached(const struct engine_start_request *r, const struct container_record *c,
+			  int fd, struct engine_run_result *res, bool *detached, md_error *err)
+{
+	struct engine_io io = r->io;
+	int code = 0;
+
+	if (!r->interactive)
+		io.in_fd = -1;
+	int recorded;
+
+	if (attach_session(r->root, c->id, fd, &io, c->config.tty, r->detach_keys, &code,
+			   detached, err) < 0)
+		return -1;
+	/* Return once the exit is in the record, as Docker's start -a. */
+	if (!*detached && engine_wait(r->root, c->id, &recorded, err) < 0)
+		return -1;
+	res->exit_status = code < 0 ? recorded : code;
+	return 0;
+}
+
 static int start_claimed(const struct engine_start_request *r, const struct container_record *c,
-			 struct engine_run_result *res, md_error *err)
+			 struct store_entry *entry, struct engine_run_result *res, bool *detached,
+			 md_error *err)
 {
 	struct load_ctx l = { r->root, c->id };
+	struct detach_request d = { .root = r->root,
+				    .id = c->id,
+				    .make = load_config,
+				    .make_ctx = &l,
+				    .attach = r->attach,
+				    .interactive = c->config.open_stdin,
+				    .tty_fd = r->io.tty_fd };
 	struct image_info img;
 	cleanup_strv char **layers = NULL;
-	int ret = -1;
+	int fd = -1, ret = -1;
 
-	if (run_image_layers(r->root, c->image, &img, &layers, err) == 0)
-		ret = run_record(&r->io, r->root, c->id, layers, load_config, &l, res, err);
+	if (run_image_layers(r->root, c->image, &img, &layers, err) < 0 ||
+	    store_set_root(entry, r->root, err) < 0 ||
+	    records_update(r->root, c->id, clear_manual_stop, NULL, err) < 0) {
+		store_release(entry);
+		goto out;
+	}
+	d.layers = layers;
+	ret = detach_start(&d, entry, &fd, err);
+	if (ret == 0 && r->attach)
+		ret = start_attached(r, c, fd, res, detached, err);
+out:
+	if (fd >= 0)
+		close(fd);
 	image_info_free(&img);
 	return ret;
 }
 
-int engine_start(const struct engine_start_request *r, struct engine_run_result *res, md_error *err)
+static bool running(const struct container_record *c)
+{
+	return c->state.status == CONTAINER_RUNNING || c->state.restarting;
+}
+
+/* Claim the entry of a container whose owner is about to let go. */
+static void store_claim_wait(struct store_entry *e, const char *id, md_error *err)
+{
+	for (int waited = 0; waited < RM_WAIT_MS; waited += RM_POLL_MS) {
+		md_sleep_ms(RM_POLL_MS);
+		if (store_claim_id(e, id, err) == 0 || err->errnum != EBUSY)
+			return;
+	}
+}
+
+int engine_start(const struct engine_start_request *r, struct engine_run_result *res,
+		 bool *detached, md_error *err)
 {
 	struct store_entry entry = { .lock_fd = -1 };
 	struct container_record c;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
+	*detached = false;
 	engine_sweep(&r->io);
 	if (engine_container_find(r->root, r->what, &c, err) < 0)
 		return -1;
 	memcpy(res->id, c.id, sizeof(res->id));
-	if (store_claim_id(&entry, c.id, err) < 0) {
-		if (err->errnum == EBUSY)
-			md_error_set(err, EBUSY, "container %s is already running", r->what);
-		goto out;
+	if (store_claim_id(&entry, c.id, err) < 0 && err->errnum == EBUSY && !running(&c))
+		/* It has just ended: its owner is letting go. */
+		store_claim_wait(&entry, c.id, err);
+	if (entry.lock_fd >= 0) {
+		ret = start_claimed(r, &c, &entry, res, detached, err);
+	} else if (err->errnum == EBUSY) {
+		/* It runs: Docker's start has nothing to do, or attaches. */
+		struct engine_attach_request a = { .root = r->root, .what = c.id,
+						   .detach_keys = r->detach_keys,
+						   .no_stdin = !r->interactive, .io = r->io };
+
+		ret = r->attach ? engine_attach(&a, &res->exit_status, detached, err) : 0;
 	}
-	if (store_set_root(&entry, r->root, err) == 0)
-		ret = start_claimed(r, &c, res, err);
-	store_release(&entry);
-	if (auto_remove(&c))
-		run_remove(&r->io, r->root, c.id);
-out:
 	records_free(&c);
 	return ret;
 }
@@ -247,7 +309,13 @@ static int kill_and_wait(const char *id, md_error *err)
 	return 0;
 }
 
-int engine_rm(const char *root, const char *what, bool force, md_error *err)
+static int set_manual_stop(struct container_record *c, void *ctx, md_error *err)
+{
+	c->manual_stop = true;
+	return 0;
+}
+
+int engine_rm(const char *root, const char *what, bool force, bool volumes, md_error *err)
 {
 	struct container_record c;
 	int ret = -1;
@@ -263,8 +331,15 @@ int engine_rm(const char *root, const char *what, bool force, md_error *err)
 				     c.name ? c.name : c.id);
 			goto out;
 		}
-		if (kill_and_wait(c.id, err) < 0)
+		/* No restart after this, whatever the policy. */
+		if (records_update(root, c.id, set_manual_stop, NULL, err) < 0 ||
+		    kill_and_wait(c.id, err) < 0)
 			goto out;
+	}
+	if (volumes) {
+		run_remove(NULL, root, c.id);
+		ret = 0;
+		goto out;
 	}
 	ret = records_remove(root, c.id, err);
 out:

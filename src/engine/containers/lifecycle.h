@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What happens to a container of the store after `run`: `start` (again,
- * in the foreground: there is no detached mode yet), `rm`, and the sweep
+/* What happens to a container of the store after `run`: `start` (under
+ * its monitor, detach.h), `rm`, and the sweep
  * of what killed mydocker processes left. Nothing here prints. */
 #ifndef MD_LIFECYCLE_H
 #define MD_LIFECYCLE_H
@@ -19,18 +19,24 @@ void engine_sweep(const struct engine_io *io);
 struct engine_start_request {
 	const char *root; /* the store */
 	const char *what; /* a container: id, name or id prefix */
+	bool attach;      /* -a: its output (and with interactive, our input)
+			     until it exits or the detach keys */
+	bool interactive; /* -i */
+	const char *detach_keys;
 	struct engine_io io;
 };
 
-/* Run a container that is not running again, to its end, attached: its
- * stored OCI config (config.json), its upper layer as it was left. EBUSY
- * when it runs. res as engine_run's. */
+/* Start a container under its monitor (detach.h): its stored OCI config
+ * (config.json), its upper layer as it was left. One that runs already:
+ * nothing to start (attached to with attach). With attach, res's
+ * exit_status is its status, *detached whether the keys ended it. */
 int engine_start(const struct engine_start_request *r, struct engine_run_result *res,
-		 md_error *err);
+		 bool *detached, md_error *err);
 
-/* Remove a container: its record and directories. A running one is
- * refused (EBUSY, Docker's words) unless force, which kills it (SIGKILL
- * to its cgroup) and waits for its mydocker process to let go of it. */
-int engine_rm(const char *root, const char *what, bool force, md_error *err);
+/* Remove a container: its record and directories, with volumes its
+ * anonymous volumes. A running one is refused (EBUSY, Docker's words)
+ * unless force, which kills it (SIGKILL to its cgroup) and waits for its
+ * monitor or mydocker process to let go of it. */
+int engine_rm(const char *root, const char *what, bool force, bool volumes, md_error *err);
 
 #endif

@@ -21,6 +21,11 @@ int run_check_config(const struct run_request *cfg, md_error *err);
  * and --rm, in Docker's words (create.c). */
 int run_check_life(const struct engine_run_request *r, md_error *err);
 
+/* Whether the container runs under a monitor (detach.h): -d, or a
+ * restart policy (the monitor restarts it; run stays attached until its
+ * first exit, as Docker's client does). */
+bool run_wants_monitor(const struct engine_run_request *r);
+
 /* The user's ids into cfg, looked up in cfg->rootfs (they point into u:
  * users_free). user NULL: nothing to do. */
 int run_resolve_user(const char *user, struct run_request *cfg, struct run_user *u, md_error *err);

@@ -78,6 +78,7 @@ struct engine_run_result {
 	char id[65];
 	int exit_status; /* the container's: its code, or 128+signal */
 	bool oom_killed; /* the OOM killer killed a process of it */
+	bool detached;   /* attached, then the detach keys ended the session */
 };
 
 /* Docker's checks before anything is made: the --cap-add and --cap-drop
