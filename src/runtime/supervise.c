@@ -108,6 +108,47 @@ static int pump(int from, int to)
 	return 1;
 }
 
+/* Copy input to the console with the detach keys taken out (o has
+ * them); *matched counts the keys seen so far. 0 on EOF, 1 when data
+ * moved, 2 when the whole sequence came. */
+static int pump_input(int from, int to, const struct rt_supervise_opts *o, size_t *matched)
+{
+	unsigned char buf[4096], out[2 * sizeof(buf)];
+	size_t n_out = 0;
+	ssize_t r;
+
+	if (!o->n_detach_keys || o->n_detach_keys > sizeof(buf))
+		return pump(from, to);
+	do
+		r = read(from, buf, sizeof(buf));
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return 1;
+	if (r <= 0)
+		return 0;
+	for (ssize_t i = 0; i < r; i++) {
+		if (buf[i] == o->detach_keys[*matched]) {
+			if (++*matched < o->n_detach_keys)
+				continue;
+			(void)md_write_all(to, (const char *)out, n_out);
+			return 2;
+		}
+		/* The sequence broke: what was held back goes on first. */
+		if (n_out + *matched + 1 > sizeof(out)) {
+			(void)md_write_all(to, (const char *)out, n_out);
+			n_out = 0;
+		}
+		memcpy(out + n_out, o->detach_keys, *matched);
+		n_out += *matched;
+		*matched = buf[i] == o->detach_keys[0];
+		if (!*matched)
+			out[n_out++] = buf[i];
+	}
+	if (n_out)
+		(void)md_write_all(to, (const char *)out, n_out);
+	return 1;
+}
+
 static void handle_signal(struct rt_supervisor *s, struct rt_container *c,
 			  const struct rt_supervise_opts *o)
 {
@@ -137,6 +178,8 @@ int rt_supervise(struct rt_supervisor *s, struct rt_container *c, const struct r
 		 md_error *err)
 {
 	int master = c->console_master, in = master >= 0 ? o->in_fd : -1;
+	size_t matched = 0;
+	int r;
 
 	if (master >= 0) {
 		copy_winsize(o->tty_fd, master);
@@ -158,8 +201,13 @@ int rt_supervise(struct rt_supervisor *s, struct rt_container *c, const struct r
 		}
 		if (p[0].revents)
 			handle_signal(s, c, o);
-		if (p[2].revents && pump(in, master) == 0)
+		if (p[2].revents && (r = pump_input(in, master, o, &matched)) != 1) {
+			if (r == 2) {
+				rt_supervisor_fini(s);
+				return 1;
+			}
 			in = -1;
+		}
 		if (p[3].revents && pump(master, o->out_fd) == 0)
 			master = -1;
 		if (p[1].revents)

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <termios.h>
 
 #include "util/error.h"
@@ -24,12 +25,18 @@ struct rt_supervise_opts {
 	int in_fd;  /* copied to the console master; -1 for none */
 	int out_fd; /* console output goes here */
 	int tty_fd; /* our terminal: raw mode and window size; -1 for none */
+	/* Input that ends the session with the process still running
+	 * (Docker's detach keys, for exec -ti): held back while it matches,
+	 * passed on when the sequence breaks. NULL or 0 bytes: none. */
+	const unsigned char *detach_keys;
+	size_t n_detach_keys;
 };
 
 /* Call before rt_create so that no signal is lost in between. */
 int rt_supervisor_init(struct rt_supervisor *s, md_error *err);
 
-/* Run until the init exits; c->wait_status is then set. */
+/* Run until the init exits (0; c->wait_status is then set), or the
+ * detach keys came (1; nothing waited for, the console left open). */
 int rt_supervise(struct rt_supervisor *s, struct rt_container *c, const struct rt_supervise_opts *o,
 		 md_error *err);
 
