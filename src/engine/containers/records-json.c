@@ -198,6 +198,12 @@ static void state_parse(json_object *o, struct container_state *s)
 	for (size_t i = 0; st && i < ARRAY_SIZE(status_names); i++)
 		if (strcmp(st, status_names[i]) == 0)
 			s->status = (enum container_status)i;
+	/* Docker's Status has two more names: a paused container runs (its
+	 * cgroup frozen); a restarting one exited and waits out its delay. */
+	if (st && strcmp(st, "paused") == 0)
+		s->status = CONTAINER_RUNNING;
+	else if (st && strcmp(st, "restarting") == 0)
+		s->status = CONTAINER_EXITED;
 	s->pid = get_int(o, "Pid");
 	s->exit_code = get_int(o, "ExitCode");
 	s->oom_killed = get_bool(o, "OOMKilled");
