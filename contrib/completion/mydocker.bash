@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect"
+_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -22,7 +22,15 @@ _mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
 _mydocker_ps_args="--format"
 _mydocker_rm_flags="-f --force --help"
 _mydocker_start_flags="-a --attach -i --interactive --help"
-_mydocker_container_commands="inspect ls rm start"
+_mydocker_container_commands="inspect ls rm start pause unpause update top stats"
+_mydocker_pause_flags="--help"
+_mydocker_unpause_flags="--help"
+_mydocker_top_flags="--help"
+_mydocker_update_flags="--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems -m --memory
+	--memory-swap --pids-limit --restart --help"
+_mydocker_update_args="--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems -m --memory
+	--memory-swap --pids-limit --restart"
+_mydocker_stats_flags="-a --all --format --no-stream --no-trunc --help"
 _mydocker_import_flags="-c --change -m --message --help"
 _mydocker_import_args="-c --change -m --message"
 _mydocker_export_flags="-o --output --help"
@@ -121,6 +129,8 @@ _mydocker() {
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
 	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
+	pause | unpause | top | stats) _mydocker_containers_cmd "$cmd" ;;
+	update) _mydocker_update ;;
 	container) _mydocker_container "$cmd_at" ;;
 	volume) _mydocker_volume "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
@@ -189,6 +199,18 @@ _mydocker_containers_cmd() {
 	esac
 }
 
+# mydocker update: its flags, --restart's policies, container names.
+_mydocker_update() {
+	case $prev in
+	--restart) _mydocker_reply no on-failure always unless-stopped; return ;;
+	esac
+	_mydocker_in "$prev" "$_mydocker_update_args" && return
+	case $cur in
+	-*) _mydocker_reply $_mydocker_update_flags ;;
+	*) _mydocker_container_names ;;
+	esac
+}
+
 # mydocker container: its commands, then as the command they name.
 _mydocker_container() {
 	local _mydocker_plain sub
@@ -204,6 +226,8 @@ _mydocker_container() {
 	case $sub in
 	ls) _mydocker_containers_cmd ps ;;
 	rm | start) _mydocker_containers_cmd "$sub" ;;
+	pause | unpause | top | stats) _mydocker_containers_cmd "$sub" ;;
+	update) _mydocker_update ;;
 	inspect)
 		case $cur in
 		-*) _mydocker_reply --help ;;

@@ -44,6 +44,18 @@ void cli_engine_io(struct engine_io *io, bool interactive, struct cli_log *log);
 int cmd_import(struct cli_log *log, int argc, char **argv);
 int cmd_export(struct cli_log *log, int argc, char **argv);
 int cmd_commit(struct cli_log *log, int argc, char **argv);
+/* ops.c */
+/* fn for each container named in argv[first..argc-1], in turn; the name
+ * as given printed when done (Docker's habit), the errors logged. 0 when
+ * all went well, else 1. */
+int cli_each_container(struct cli_log *log, int first, int argc, char **argv,
+		       int (*fn)(const char *what, const void *ctx, md_error *err),
+		       const void *ctx);
+int cmd_pause(struct cli_log *log, int argc, char **argv);
+int cmd_unpause(struct cli_log *log, int argc, char **argv);
+int cmd_update(struct cli_log *log, int argc, char **argv);
+int cmd_top(struct cli_log *log, int argc, char **argv);
+int cmd_stats(struct cli_log *log, int argc, char **argv);
 /* images.c */
 int cmd_load(struct cli_log *log, int argc, char **argv);
 int cmd_save(struct cli_log *log, int argc, char **argv);

@@ -44,6 +44,11 @@ static const char container_usage[] =
 	"  start      Start one or more stopped containers\n"
 	"  stop       Stop one or more running containers\n"
 	"  wait       Block until containers stop, then print their exit codes\n"
+	"  pause      Pause all processes within one or more containers\n"
+	"  unpause    Unpause all processes within one or more containers\n"
+	"  update     Update the resources of one or more containers\n"
+	"  top        Display the running processes of a container\n"
+	"  stats      Display a live stream of container resource usage\n"
 	"\n"
 	"Options:\n"
 	"      --help            print this help\n";
@@ -147,7 +152,7 @@ static void ps_status(const struct container_record *c, char *buf, size_t len)
 	switch (c->state.status) {
 	case CONTAINER_RUNNING:
 		ago(c->state.started_at, d, sizeof(d));
-		snprintf(buf, len, "Up %s", d);
+		snprintf(buf, len, "Up %s%s", d, c->state.paused ? " (Paused)" : "");
 		return;
 	case CONTAINER_EXITED:
 		ago(c->state.finished_at, d, sizeof(d));
@@ -182,8 +187,6 @@ static char *ps_command(const struct container_record *c, bool trunc)
 	return q;
 }
 
-static const char *const status_words[] = { "created", "running", "exited" };
-
 static void ps_json(const struct container_record *c, const struct ps_opts *o)
 {
 	cleanup_free char *cmd = ps_command(c, !o->no_trunc), *id = NULL;
@@ -210,7 +213,7 @@ static void ps_json(const struct container_record *c, const struct ps_opts *o)
 	json_object_object_add(j, "Ports", json_object_new_string(""));
 	cleanup_free char *running_for = xasprintf("%s ago", created);
 	json_object_object_add(j, "RunningFor", json_object_new_string(running_for));
-	json_object_object_add(j, "State", json_object_new_string(status_words[c->state.status]));
+	json_object_object_add(j, "State", json_object_new_string(records_status_name(&c->state)));
 	json_object_object_add(j, "Status", json_object_new_string(status));
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
 						       JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -341,6 +344,11 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		int (*fn)(struct cli_log *, int, char **);
 	} subs[] = {
 		{ "inspect", container_inspect },
+		{ "pause", cmd_pause },
+		{ "unpause", cmd_unpause },
+		{ "update", cmd_update },
+		{ "top", cmd_top },
+		{ "stats", cmd_stats },
 		{ "ls", cmd_ps },
 		{ "ps", cmd_ps },
 		{ "list", cmd_ps },

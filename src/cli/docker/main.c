@@ -35,6 +35,11 @@ static const char usage[] =
 	"  kill       Kill one or more running containers\n"
 	"  wait       Block until containers stop, then print their exit codes\n"
 	"  attach     Attach to a running container\n"
+	"  pause      Pause all processes within one or more containers\n"
+	"  unpause    Unpause all processes within one or more containers\n"
+	"  update     Update the resources of one or more containers\n"
+	"  top        Display the running processes of a container\n"
+	"  stats      Display a live stream of container resource usage\n"
 	"  container  Manage containers (inspect, ls, rm, start, stop...)\n"
 	"  import     Create an image from a root filesystem tar\n"
 	"  export     Write a container's filesystem as a tar archive\n"
@@ -74,6 +79,11 @@ static const struct command commands[] = {
 	{ "history", cmd_history },
 	{ "inspect", cmd_inspect },
 	{ "volume", cmd_volume },
+	{ "pause", cmd_pause },
+	{ "unpause", cmd_unpause },
+	{ "update", cmd_update },
+	{ "top", cmd_top },
+	{ "stats", cmd_stats },
 	{ "stop", cmd_stop },
 	{ "restart", cmd_restart },
 	{ "kill", cmd_kill },
