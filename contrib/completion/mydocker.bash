@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats"
+_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats cp diff"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -18,11 +18,13 @@ _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swa
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
 	--entrypoint -v --volume --mount --tmpfs"
+_mydocker_cp_flags="-a --archive -L --follow-link -q --quiet --help"
+_mydocker_diff_flags="--help"
 _mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
 _mydocker_ps_args="--format"
 _mydocker_rm_flags="-f --force --help"
 _mydocker_start_flags="-a --attach -i --interactive --help"
-_mydocker_container_commands="inspect ls rm start pause unpause update top stats"
+_mydocker_container_commands="inspect ls rm start pause unpause update top stats cp diff"
 _mydocker_pause_flags="--help"
 _mydocker_unpause_flags="--help"
 _mydocker_top_flags="--help"
@@ -128,7 +130,8 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
-	ps | rm | start) _mydocker_containers_cmd "$cmd" ;;
+	ps | rm | start | diff) _mydocker_containers_cmd "$cmd" ;;
+	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$cmd" ;;
 	update) _mydocker_update ;;
 	container) _mydocker_container "$cmd_at" ;;
@@ -225,7 +228,8 @@ _mydocker_container() {
 	sub=${COMP_WORDS[_mydocker_plain[0]]}
 	case $sub in
 	ls) _mydocker_containers_cmd ps ;;
-	rm | start) _mydocker_containers_cmd "$sub" ;;
+	rm | start | diff) _mydocker_containers_cmd "$sub" ;;
+	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$sub" ;;
 	update) _mydocker_update ;;
 	inspect)
@@ -233,6 +237,19 @@ _mydocker_container() {
 		-*) _mydocker_reply --help ;;
 		*) _mydocker_container_names ;;
 		esac ;;
+	esac
+}
+
+# mydocker cp: its flags; host files, and the store's containers as
+# NAME: (the path in a container is not completed).
+_mydocker_cp() {
+	case $cur in
+	-*) _mydocker_reply $_mydocker_cp_flags ;;
+	*)
+		_mydocker_container_names
+		COMPREPLY=("${COMPREPLY[@]/%/:}")
+		COMPREPLY+=($(compgen -f -- "$cur"))
+		compopt -o nospace 2>/dev/null ;;
 	esac
 }
 

@@ -40,6 +40,8 @@ static const char usage[] =
 	"  update     Update the resources of one or more containers\n"
 	"  top        Display the running processes of a container\n"
 	"  stats      Display a live stream of container resource usage\n"
+	"  cp         Copy files/folders between a container and the local filesystem\n"
+	"  diff       Inspect changes to files or directories on a container's filesystem\n"
 	"  container  Manage containers (inspect, ls, rm, start, stop...)\n"
 	"  import     Create an image from a root filesystem tar\n"
 	"  export     Write a container's filesystem as a tar archive\n"
@@ -69,6 +71,8 @@ static const struct command commands[] = {
 	{ "ps", cmd_ps },
 	{ "rm", cmd_rm },
 	{ "start", cmd_start },
+	{ "cp", cmd_cp },
+	{ "diff", cmd_diff },
 	{ "container", cmd_container },
 	{ "images", cmd_images },
 	{ "image", cmd_image },
