@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats cp diff"
+_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats cp diff logs"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -24,7 +24,9 @@ _mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
 _mydocker_ps_args="--format"
 _mydocker_rm_flags="-f --force --help"
 _mydocker_start_flags="-a --attach -i --interactive --help"
-_mydocker_container_commands="inspect ls rm start pause unpause update top stats cp diff"
+_mydocker_logs_flags="--details -f --follow --since -n --tail -t --timestamps
+	--until --help"
+_mydocker_container_commands="inspect ls rm start pause unpause update top stats cp diff logs"
 _mydocker_pause_flags="--help"
 _mydocker_unpause_flags="--help"
 _mydocker_top_flags="--help"
@@ -130,7 +132,7 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
-	ps | rm | start | diff) _mydocker_containers_cmd "$cmd" ;;
+	ps | rm | start | diff | logs) _mydocker_containers_cmd "$cmd" ;;
 	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$cmd" ;;
 	update) _mydocker_update ;;
@@ -228,7 +230,7 @@ _mydocker_container() {
 	sub=${COMP_WORDS[_mydocker_plain[0]]}
 	case $sub in
 	ls) _mydocker_containers_cmd ps ;;
-	rm | start | diff) _mydocker_containers_cmd "$sub" ;;
+	rm | start | diff | logs) _mydocker_containers_cmd "$sub" ;;
 	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$sub" ;;
 	update) _mydocker_update ;;

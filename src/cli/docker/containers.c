@@ -41,6 +41,7 @@ static const char container_usage[] =
 	"  cp         Copy files/folders between a container and the local filesystem\n"
 	"  diff       Inspect changes to files or directories on a container's filesystem\n"
 	"  kill       Kill one or more running containers\n"
+	"  logs       Fetch the logs of a container\n"
 	"  restart    Restart one or more containers\n"
 	"  rm         Remove one or more containers\n"
 	"  start      Start one or more stopped containers\n"
@@ -361,6 +362,7 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		{ "wait", cmd_wait },
 		{ "restart", cmd_restart },
 		{ "attach", cmd_attach },
+		{ "logs", cmd_logs },
 		{ "cp", cmd_cp },
 		{ "diff", cmd_diff },
 	};

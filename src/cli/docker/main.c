@@ -35,6 +35,7 @@ static const char usage[] =
 	"  kill       Kill one or more running containers\n"
 	"  wait       Block until containers stop, then print their exit codes\n"
 	"  attach     Attach to a running container\n"
+	"  logs       Fetch the logs of a container\n"
 	"  pause      Pause all processes within one or more containers\n"
 	"  unpause    Unpause all processes within one or more containers\n"
 	"  update     Update the resources of one or more containers\n"
@@ -71,6 +72,7 @@ static const struct command commands[] = {
 	{ "ps", cmd_ps },
 	{ "rm", cmd_rm },
 	{ "start", cmd_start },
+	{ "logs", cmd_logs },
 	{ "cp", cmd_cp },
 	{ "diff", cmd_diff },
 	{ "container", cmd_container },

@@ -8,6 +8,7 @@
 #include "engine/containers/etcfiles.h"
 #include "engine/containers/health.h"
 #include "engine/containers/init.h"
+#include "engine/containers/logs.h"
 #include "engine/containers/mounts.h"
 #include "engine/containers/restart.h"
 #include "engine/containers/rootfs.h"
@@ -382,6 +383,8 @@ int run_check_life(const struct engine_run_request *r, md_error *err)
 		return -1;
 	if (p.kind != RESTART_NO && r->auto_remove)
 		return md_error_set(err, 0, "Conflicting options: --restart and --rm");
+	if (logs_config_check(&r->life, err) < 0)
+		return -1;
 	if (r->life.detach_keys) {
 		unsigned char keys[16];
 		size_t n;

@@ -2,6 +2,7 @@
 /* container.json <-> struct container_record, and inspect's object. The
  * file holds what `docker container inspect` shows for the members the
  * engine keeps (Docker's names), so inspect adds only what is derived. */
+#include "engine/containers/logs.h"
 #include "engine/containers/records-internal.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -300,6 +301,18 @@ static void add_path(json_object *o, const char *key, const char *root, const ch
 	json_object_object_add(o, key, json_object_new_string(p));
 }
 
+/* Docker's LogPath: the json-file log, "" with another driver. */
+static json_object *log_path(const char *root, const struct container_record *c)
+{
+	cleanup_free char *path = logs_path(root, c->id);
+	long long max_size;
+	int max_files;
+	bool enabled;
+
+	logs_settings(c->host_config, &max_size, &max_files, &enabled);
+	return json_object_new_string(enabled ? path : "");
+}
+
 json_object *container_inspect_json(const char *root, const struct container_record *c)
 {
 	json_object *o = records_to_json(c);
@@ -314,7 +327,7 @@ json_object *container_inspect_json(const char *root, const struct container_rec
 	add_path(o, "ResolvConfPath", root, c->id, "resolv.conf");
 	add_path(o, "HostnamePath", root, c->id, "hostname");
 	add_path(o, "HostsPath", root, c->id, "hosts");
-	json_object_object_add(o, "LogPath", json_object_new_string(""));
+	json_object_object_add(o, "LogPath", log_path(root, c));
 	json_object_object_add(o, "Driver", json_object_new_string("overlay"));
 	json_object_object_add(o, "Platform", json_object_new_string("linux"));
 	json_object_object_add(o, "GraphDriver", graph_driver(root, c->id));
