@@ -8,25 +8,41 @@
 
 _mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
 _mydocker_global_args="--log-format --log --root"
-_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect pause unpause update top stats cp diff logs"
+_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
 	--device-cgroup-rule -u --user --rm --help --env-file --name --entrypoint
-	--read-only -v --volume --mount --tmpfs"
+	--read-only -v --volume --mount --tmpfs -d --detach --detach-keys --restart
+	--stop-signal --stop-timeout --init -l --label --label-file --log-driver --log-opt
+	--health-cmd --health-interval --health-timeout --health-retries
+	--health-start-period --no-healthcheck"
 _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
-	--entrypoint -v --volume --mount --tmpfs"
+	--entrypoint -v --volume --mount --tmpfs --detach-keys --restart --stop-signal
+	--stop-timeout -l --label --label-file --log-driver --log-opt --health-cmd
+	--health-interval --health-timeout --health-retries --health-start-period"
 _mydocker_cp_flags="-a --archive -L --follow-link -q --quiet --help"
 _mydocker_diff_flags="--help"
-_mydocker_ps_flags="-a --all -q --quiet --no-trunc --format --help"
-_mydocker_ps_args="--format"
-_mydocker_rm_flags="-f --force --help"
-_mydocker_start_flags="-a --attach -i --interactive --help"
+_mydocker_exec_flags="-d --detach --detach-keys -e --env --env-file -i --interactive
+	--privileged -t --tty -u --user -w --workdir --help"
+_mydocker_exec_args="--detach-keys -e --env --env-file -u --user -w --workdir"
+_mydocker_ps_flags="-a --all -f --filter --format -n --last -l --latest --no-trunc
+	-q --quiet -s --size --help"
+_mydocker_ps_args="-f --filter --format -n --last"
+_mydocker_rename_flags="--help"
+_mydocker_prune_flags="--filter -f --force"
+_mydocker_rm_flags="-f --force -v --volumes --help"
+_mydocker_start_flags="-a --attach -i --interactive --detach-keys --boot --help"
+_mydocker_stop_flags="-s --signal -t --time --help"
+_mydocker_restart_flags="-s --signal -t --time --help"
+_mydocker_kill_flags="-s --signal --help"
+_mydocker_wait_flags="--help"
 _mydocker_logs_flags="--details -f --follow --since -n --tail -t --timestamps
 	--until --help"
-_mydocker_container_commands="inspect ls rm start pause unpause update top stats cp diff logs"
+_mydocker_attach_flags="--detach-keys --no-stdin --sig-proxy --help"
+_mydocker_container_commands="inspect ls rm start stop restart kill wait attach logs cp diff pause unpause update top stats exec rename prune"
 _mydocker_pause_flags="--help"
 _mydocker_unpause_flags="--help"
 _mydocker_top_flags="--help"
@@ -59,7 +75,8 @@ _mydocker_save_args="-o --output"
 _mydocker_tag_flags="--help"
 _mydocker_rmi_flags="-f --force --help"
 _mydocker_history_flags="--no-trunc -q --quiet --help"
-_mydocker_inspect_flags="--help"
+_mydocker_inspect_flags="-f --format --help"
+_mydocker_inspect_args="-f --format"
 _mydocker_caps="ALL AUDIT_CONTROL AUDIT_READ AUDIT_WRITE BLOCK_SUSPEND BPF
 	CHECKPOINT_RESTORE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID IPC_LOCK
 	IPC_OWNER KILL LEASE LINUX_IMMUTABLE MAC_ADMIN MAC_OVERRIDE MKNOD NET_ADMIN
@@ -132,7 +149,8 @@ _mydocker() {
 
 	case $cmd in
 	run) _mydocker_run "$cmd_at" ;;
-	ps | rm | start | diff | logs) _mydocker_containers_cmd "$cmd" ;;
+	exec) _mydocker_exec "$cmd_at" ;;
+	ps | rename | rm | start | stop | restart | kill | wait | attach | logs | diff) _mydocker_containers_cmd "$cmd" ;;
 	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$cmd" ;;
 	update) _mydocker_update ;;
@@ -155,6 +173,9 @@ _mydocker_run() {
 	case $prev in
 	--env-file) _mydocker_files; return ;;
 	--name | --entrypoint | -v | --volume | --mount | --tmpfs) return ;;
+	--restart) _mydocker_reply no on-failure always unless-stopped; return ;;
+	--log-driver) _mydocker_reply json-file none; return ;;
+	--label-file) _mydocker_files; return ;;
 	--security-opt) _mydocker_reply seccomp=unconfined seccomp=; compopt -o nospace 2>/dev/null; return ;;
 	--cap-add | --cap-drop) _mydocker_reply $_mydocker_caps; return ;;
 	-w | --workdir) _mydocker_files -d; return ;;
@@ -169,6 +190,23 @@ _mydocker_run() {
 	-*) _mydocker_reply $_mydocker_run_flags ;;
 	/*) _mydocker_files ;;
 	*) declare -F _mydocker_image_names >/dev/null && _mydocker_image_names ;;
+	esac
+}
+
+# mydocker exec (and container exec): flags and their values, then the
+# container; its command is the container's, not completed.
+_mydocker_exec() {
+	local _mydocker_plain
+	_mydocker_words $(($1 + 1)) "$_mydocker_exec_args"
+	[ ${#_mydocker_plain[@]} -gt 0 ] && return
+	case $prev in
+	--env-file) _mydocker_files; return ;;
+	-e | --env) _mydocker_reply $(compgen -e); return ;;
+	-u | --user | -w | --workdir | --detach-keys) return ;;
+	esac
+	case $cur in
+	-*) _mydocker_reply $_mydocker_exec_flags ;;
+	*) _mydocker_container_names ;;
 	esac
 }
 
@@ -198,6 +236,15 @@ _mydocker_containers_cmd() {
 	case $prev in
 	--format) _mydocker_reply table json; return ;;
 	esac
+	if [ "$1" = ps ]; then
+		case $prev in
+		-f | --filter)
+			_mydocker_reply status= name= id= label= ancestor= exited= health=
+			compopt -o nospace 2>/dev/null
+			return ;;
+		-n | --last) return ;;
+		esac
+	fi
 	case $cur in
 	-*) _mydocker_reply ${!v} ;;
 	*) [ "$1" != ps ] && _mydocker_container_names ;;
@@ -230,14 +277,26 @@ _mydocker_container() {
 	sub=${COMP_WORDS[_mydocker_plain[0]]}
 	case $sub in
 	ls) _mydocker_containers_cmd ps ;;
-	rm | start | diff | logs) _mydocker_containers_cmd "$sub" ;;
+	exec) _mydocker_exec "${_mydocker_plain[0]}" ;;
+	rm | start | stop | restart | kill | wait | attach | logs | diff) _mydocker_containers_cmd "$sub" ;;
 	cp) _mydocker_cp ;;
 	pause | unpause | top | stats) _mydocker_containers_cmd "$sub" ;;
 	update) _mydocker_update ;;
 	inspect)
+		case $prev in
+		-f | --format) return ;;
+		esac
 		case $cur in
-		-*) _mydocker_reply --help ;;
+		-*) _mydocker_reply $_mydocker_inspect_flags ;;
 		*) _mydocker_container_names ;;
+		esac ;;
+	rename) _mydocker_containers_cmd rename ;;
+	prune)
+		case $prev in
+		--filter) _mydocker_reply label= label!= until=; compopt -o nospace 2>/dev/null; return ;;
+		esac
+		case $cur in
+		-*) _mydocker_reply $_mydocker_prune_flags ;;
 		esac ;;
 	esac
 }

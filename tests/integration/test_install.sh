@@ -15,7 +15,8 @@ inst_begin() {
 # where make would not know the build's flags, e.g. the sanitizers').
 inst_make() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s BUILD="$BUILD" DESTDIR="$D" \
-		-o "$BUILD/mydocker" -o "$BUILD/mydocker-runtime" "$@" >"$D.log" 2>&1
+		-o "$BUILD/mydocker" -o "$BUILD/mydocker-runtime" -o "$BUILD/mydocker-monitor" \
+		-o "$BUILD/mydocker-init" "$@" >"$D.log" 2>&1
 	local rc=$?
 	[ $rc = 0 ] || fail "make $*: $(tail -n 20 "$D.log")"
 	rm -f "$D.log"
@@ -33,6 +34,9 @@ inst_files() { # prefix
 	done
 	echo "$1/share/bash-completion/completions/mydocker"
 	echo "$1/share/bash-completion/completions/mydocker-runtime"
+	echo "$1/libexec/mydocker/mydocker-monitor"
+	echo "$1/libexec/mydocker/mydocker-init"
+	echo "$1/lib/systemd/system/mydocker-restart.service"
 }
 
 # Every file is there and works; nothing else was installed.
@@ -44,6 +48,12 @@ inst_check() { # prefix
 	for f in mydocker mydocker-runtime; do
 		[ -x "$D$p/bin/$f" ] || fail "$p/bin/$f is not executable"
 	done
+	for f in mydocker-monitor mydocker-init; do
+		[ -x "$D$p/libexec/mydocker/$f" ] || fail "$p/libexec/mydocker/$f is not executable"
+	done
+	# The boot unit names the installed programs.
+	f=$D$p/lib/systemd/system/mydocker-restart.service
+	grep -qx "ExecStart=$p/bin/mydocker start --boot" "$f" || fail "$f: $(grep ExecStart "$f")"
 	# The man pages: one for each page in docs/man, each a man page.
 	for f in docs/man/*.scd; do
 		f=${f##*/}
