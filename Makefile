@@ -201,12 +201,14 @@ test: all
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL ?= install
 INSTALLED := $(DESTDIR)$(BINDIR)/mydocker $(DESTDIR)$(BINDIR)/mydocker-runtime \
 	$(patsubst $(BUILD)/man/%.1,$(DESTDIR)$(MANDIR)/man1/%.1,$(filter %.1,$(MANS))) \
 	$(patsubst $(BUILD)/man/%.8,$(DESTDIR)$(MANDIR)/man8/%.8,$(filter %.8,$(MANS))) \
 	$(DESTDIR)$(BASHCOMPDIR)/mydocker $(DESTDIR)$(BASHCOMPDIR)/mydocker-runtime \
-	$(patsubst $(BUILD)/%,$(DESTDIR)$(LIBEXECDIR)/mydocker/%,$(STATIC_PROGS))
+	$(patsubst $(BUILD)/%,$(DESTDIR)$(LIBEXECDIR)/mydocker/%,$(STATIC_PROGS)) \
+	$(DESTDIR)$(SYSTEMDUNITDIR)/mydocker-restart.service
 
 install: $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(STATIC_PROGS) $(MANS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
@@ -214,6 +216,10 @@ install: $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(STATIC_PROGS) $(MANS)
 	$(INSTALL) -m 755 $(BUILD)/mydocker $(BUILD)/mydocker-runtime $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -d $(DESTDIR)$(LIBEXECDIR)/mydocker
 	$(INSTALL) -m 755 $(STATIC_PROGS) $(DESTDIR)$(LIBEXECDIR)/mydocker/
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		contrib/systemd/mydocker-restart.service >$(DESTDIR)$(SYSTEMDUNITDIR)/mydocker-restart.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/mydocker-restart.service
 	$(INSTALL) -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 $(filter %.8,$(MANS)) $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 644 contrib/completion/mydocker.bash $(DESTDIR)$(BASHCOMPDIR)/mydocker

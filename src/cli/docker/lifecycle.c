@@ -6,6 +6,7 @@
 #include "engine/containers/control.h"
 #include "engine/containers/detach.h"
 #include "engine/containers/lifecycle.h"
+#include "util/cleanup.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -22,6 +23,9 @@ static const char start_usage[] =
 	"  -a, --attach          attach its output until it exits\n"
 	"  -i, --interactive     attach its standard input\n"
 	"      --detach-keys KEYS  the keys that detach (default: ctrl-p,ctrl-q)\n"
+	"      --boot            start the containers that a boot starts: restart\n"
+	"                        policy always, or unless-stopped and not stopped\n"
+	"                        by a user (mydocker-restart.service)\n"
 	"      --help            print this help\n";
 
 static const char stop_usage[] =
@@ -81,10 +85,10 @@ static const char rm_usage[] = "Usage: mydocker rm [OPTIONS] CONTAINER [CONTAINE
 			       "  -v, --volumes         remove its anonymous volumes too\n"
 			       "      --help            print this help\n";
 
-enum { OPT_DETACH_KEYS = 300, OPT_NO_STDIN, OPT_SIG_PROXY };
+enum { OPT_DETACH_KEYS = 300, OPT_NO_STDIN, OPT_SIG_PROXY, OPT_BOOT };
 
 struct life_flags {
-	bool attach, interactive, force, volumes, no_stdin, sig_proxy;
+	bool attach, interactive, force, volumes, no_stdin, sig_proxy, boot;
 	const char *signal, *detach_keys;
 	int timeout;
 };
@@ -121,6 +125,9 @@ static int take_flag(void *ctx, int c, const char *arg, md_error *err)
 		return 0;
 	case OPT_NO_STDIN:
 		f->no_stdin = true;
+		return 0;
+	case OPT_BOOT:
+		f->boot = true;
 		return 0;
 	case OPT_SIG_PROXY:
 		f->sig_proxy = strcmp(arg, "false") != 0 && strcmp(arg, "0") != 0;
@@ -198,7 +205,6 @@ static int do_restart(const char *what, const struct life_flags *f, md_error *er
 static const struct option stop_opts[] = {
 	{ "signal", required_argument, NULL, 's' },
 	{ "time", required_argument, NULL, 't' },
-	{ "timeout", required_argument, NULL, 't' },
 	{ "help", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -292,6 +298,31 @@ static const struct option attach_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const struct option start_opts[] = {
+	{ "attach", no_argument, NULL, 'a' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "detach-keys", required_argument, NULL, OPT_DETACH_KEYS },
+	{ "boot", no_argument, NULL, OPT_BOOT },
+	{ "help", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* start --boot: what a boot starts, each id printed as started. */
+static int start_boot(struct cli_log *log, const struct life_flags *f)
+{
+	char **ids = NULL;
+	md_error err;
+	int status;
+
+	if (engine_boot_starts(mydocker_root, &ids, &err) < 0) {
+		md_strv_free(ids);
+		return cli_engine_fail(log, &err);
+	}
+	status = each(log, 0, (int)md_strv_len(ids), ids, do_start, f);
+	md_strv_free(ids);
+	return status;
+}
+
 /* start -a or attach, ended by the detach keys: Docker's words. */
 static int attached_end(const struct engine_run_result *res, bool detached)
 {
@@ -304,7 +335,7 @@ static int attached_end(const struct engine_run_result *res, bool detached)
 
 int cmd_start(struct cli_log *log, int argc, char **argv)
 {
-	static const struct cmd_def d = { "start", start_usage, "ai", attach_opts, 1, -1, 125 };
+	static const struct cmd_def d = { "start", start_usage, "ai", start_opts, 0, -1, 125 };
 	struct engine_start_request req = { .root = mydocker_root };
 	struct engine_run_result res;
 	struct life_flags f;
@@ -314,6 +345,15 @@ int cmd_start(struct cli_log *log, int argc, char **argv)
 
 	if (parse(&d, &f, argc, argv, log, &status) != 0)
 		return status;
+	if (f.boot != (optind == argc)) {
+		md_error_set(&err, 0,
+			     f.boot ? "--boot takes no container"
+				    : "\"mydocker start\" requires at least 1 argument.\n"
+				      "See 'mydocker start --help'.");
+		return cli_engine_fail(log, &err);
+	}
+	if (f.boot)
+		return start_boot(log, &f);
 	if (!f.attach && !f.interactive)
 		return each(log, optind, argc, argv, do_start, &f);
 	if (argc - optind > 1) {

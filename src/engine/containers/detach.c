@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* run -d and start: a container under its monitor (detach.h). */
 #include "engine/containers/detach.h"
+#include "engine/containers/health.h"
+#include "engine/containers/logs.h"
 #include "engine/containers/records.h"
 #include "engine/containers/restart.h"
 #include "engine/containers/rootfs.h"
@@ -89,45 +91,6 @@ static void push_str(char ***argv, const char *flag, const char *v)
 {
 	md_strv_push(argv, flag);
 	md_strv_push(argv, v);
-}
-
-/* Interim readers of the log settings and the health interval, until the
- * logs and health modules give theirs. */
-static int logs_settings(json_object *hc, long long *max_size, int *max_files, bool *enabled)
-{
-	json_object *lc = md_json_member_of(hc, "LogConfig", json_type_object);
-	json_object *conf = md_json_member_of(lc, "Config", json_type_object);
-	const char *type = md_json_string(lc, "Type"), *size = md_json_string(conf, "max-size");
-	const char *files = md_json_string(conf, "max-file");
-	char *end = NULL;
-
-	*enabled = !type || strcmp(type, "none") != 0;
-	*max_size = size ? strtoll(size, &end, 10) : 0;
-	if (end && *end)
-		*max_size <<= strchr("kK", *end) ? 10 : strchr("mM", *end) ? 20 : 30;
-	*max_files = files ? atoi(files) : 1;
-	return 0;
-}
-
-static char *logs_path(const char *root, const char *id)
-{
-	return xasprintf("%s/containers/%s/%s-json.log", root, id, id);
-}
-
-static int health_interval_ms(json_object *hc, long *interval, long *start_period)
-{
-	json_object *test = md_json_member_of(hc, "Test", json_type_array);
-	json_object *iv = md_json_member_of(hc, "Interval", json_type_int);
-	const char *first = test && json_object_array_length(test)
-				    ? json_object_get_string(json_object_array_get_idx(test, 0))
-				    : NULL;
-
-	if (!first || strcmp(first, "NONE") == 0)
-		return 1;
-	*interval =
-		iv && json_object_get_int64(iv) > 0 ? json_object_get_int64(iv) / 1000000 : 30000;
-	*start_period = 0;
-	return 0;
 }
 
 /* The monitor's command line: its fds, the log and the health check from

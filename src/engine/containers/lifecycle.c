@@ -2,6 +2,7 @@
 #include "engine/containers/lifecycle.h"
 #include "engine/containers/control.h"
 #include "engine/containers/detach.h"
+#include "engine/containers/restart.h"
 #include "engine/containers/records.h"
 #include "engine/containers/rootfs.h"
 #include "engine/containers/run-internal.h"
@@ -200,8 +201,8 @@ static int start_attached(const struct engine_start_request *r, const struct con
 		io.in_fd = -1;
 	int recorded;
 
-	if (attach_session(r->root, c->id, fd, &io, c->config.tty, r->detach_keys, &code,
-			   detached, err) < 0)
+	if (attach_session(r->root, c->id, fd, &io, c->config.tty, r->detach_keys, &code, detached,
+			   err) < 0)
 		return -1;
 	/* Return once the exit is in the record, as Docker's start -a. */
 	if (!*detached && engine_wait(r->root, c->id, &recorded, err) < 0)
@@ -278,14 +279,39 @@ int engine_start(const struct engine_start_request *r, struct engine_run_result 
 		ret = start_claimed(r, &c, &entry, res, detached, err);
 	} else if (err->errnum == EBUSY) {
 		/* It runs: Docker's start has nothing to do, or attaches. */
-		struct engine_attach_request a = { .root = r->root, .what = c.id,
+		struct engine_attach_request a = { .root = r->root,
+						   .what = c.id,
 						   .detach_keys = r->detach_keys,
-						   .no_stdin = !r->interactive, .io = r->io };
+						   .no_stdin = !r->interactive,
+						   .io = r->io };
 
 		ret = r->attach ? engine_attach(&a, &res->exit_status, detached, err) : 0;
 	}
 	records_free(&c);
 	return ret;
+}
+
+int engine_boot_starts(const char *root, char ***ids, md_error *err)
+{
+	struct container_record *list = NULL;
+	size_t n = 0;
+
+	*ids = xmalloc0(sizeof(**ids));
+	engine_sweep(NULL);
+	if (records_list(root, &list, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct restart_policy p;
+
+		restart_from_host_config(list[i].host_config, &p);
+		if (records_live(list[i].id) || list[i].state.status == CONTAINER_RUNNING)
+			continue;
+		if (p.kind == RESTART_ALWAYS ||
+		    (p.kind == RESTART_UNLESS_STOPPED && !list[i].manual_stop))
+			md_strv_push(ids, list[i].id);
+	}
+	records_list_free(list, n);
+	return 0;
 }
 
 /* SIGKILL to every process of the container (its cgroup: no pid to
@@ -302,6 +328,8 @@ static int kill_and_wait(const char *id, md_error *err)
 			return md_error_set(err, ETIMEDOUT, "container %s did not stop", id);
 		if (cgroup_open(path, &cg, &ignored) == 0) {
 			cgroup_kill(cg, SIGKILL, &ignored);
+			/* A frozen process cannot die (a paused container). */
+			cgroup_freeze(cg, false, &ignored);
 			cgroup_free(cg);
 		}
 		md_sleep_ms(RM_POLL_MS);

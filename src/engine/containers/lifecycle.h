@@ -33,6 +33,12 @@ struct engine_start_request {
 int engine_start(const struct engine_start_request *r, struct engine_run_result *res,
 		 bool *detached, md_error *err);
 
+/* The containers to start when the host boots (contrib/systemd), as
+ * dockerd starts them when it starts: restart policy always, and
+ * unless-stopped unless a user stopped it; not running. NULL-terminated
+ * ids (md_strv_free). */
+int engine_boot_starts(const char *root, char ***ids, md_error *err);
+
 /* Remove a container: its record and directories, with volumes its
  * anonymous volumes. A running one is refused (EBUSY, Docker's words)
  * unless force, which kills it (SIGKILL to its cgroup) and waits for its

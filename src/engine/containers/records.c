@@ -179,6 +179,48 @@ static int by_newest(const void *a, const void *b)
 	return strcmp(y->created ? y->created : "", x->created ? x->created : "");
 }
 
+/* After a reboot, no container runs, whatever the records say (their live
+ * entries were on /run, a tmpfs): one that said running or restarting
+ * is exited 137, as the sweep records a container whose owner was killed.
+ * ROOT/boot-id names the boot the records were last true for. */
+static int mark_rebooted(struct container_record *c, void *ctx, md_error *err)
+{
+	if (c->state.status != CONTAINER_RUNNING && !c->state.restarting)
+		return -1;
+	c->state.status = CONTAINER_EXITED;
+	c->state.restarting = c->state.paused = false;
+	c->state.pid = c->state.monitor_pid = 0;
+	c->state.pid_start = 0;
+	c->state.exit_code = 128 + 9;
+	md_rfc3339_now(c->state.finished_at, sizeof(c->state.finished_at));
+	return 0;
+}
+
+void records_boot_check(const char *root)
+{
+	cleanup_free char *path = xasprintf("%s/boot-id", root), *now = NULL, *was = NULL;
+	cleanup_free char *lock = xasprintf("%s/boot-id.lock", root);
+	cleanup_strv char **ids = NULL;
+	md_error err;
+	int fd;
+
+	if (md_read_file("/proc/sys/kernel/random/boot_id", &now, NULL, &err) < 0 ||
+	    (md_read_file(path, &was, NULL, &err) == 0 && strcmp(now, was) == 0))
+		return;
+	/* A lock of its own: the callers may hold containers.lock. */
+	if (access(root, F_OK) < 0 || (fd = lock_path(lock, &err)) < 0)
+		return;
+	if (list_ids(root, &ids, &err) == 0)
+		for (size_t i = 0; ids[i]; i++)
+			if (!store_live(ids[i]))
+				records_update(root, ids[i], mark_rebooted, NULL, &err);
+	free(was);
+	was = NULL;
+	if (md_read_file(path, &was, NULL, &err) < 0 || strcmp(now, was) != 0)
+		md_write_file_atomic(path, now, strlen(now), 0600, &err);
+	close(fd);
+}
+
 int records_list(const char *root, struct container_record **out, size_t *n, md_error *err)
 {
 	cleanup_strv char **ids = NULL;
@@ -186,6 +228,7 @@ int records_list(const char *root, struct container_record **out, size_t *n, md_
 
 	*out = NULL;
 	*n = 0;
+	records_boot_check(root);
 	if (list_ids(root, &ids, err) < 0)
 		return -1;
 	*out = xmalloc0((md_strv_len(ids) + 1) * sizeof(**out));
@@ -458,6 +501,7 @@ int engine_container_find(const char *root, const char *what, struct container_r
 	memset(out, 0, sizeof(*out));
 	if (!*what)
 		return md_error_set(err, ENOENT, "No such container: %s", what);
+	records_boot_check(root);
 	if (records_load(root, what, out, &ignored) == 0)
 		return 0;
 	r = id_of_name(root, what, id, err);

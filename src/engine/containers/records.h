@@ -130,6 +130,11 @@ bool records_live(const char *id);
 int engine_container_find(const char *root, const char *what, struct container_record *out,
 			  md_error *err);
 
+/* Once per boot (ROOT/boot-id): the records that say running or
+ * restarting, from before a reboot, become exited 137. records_list and
+ * engine_container_find call it. */
+void records_boot_check(const char *root);
+
 /* Every record, newest first (unreadable ones skipped). */
 int records_list(const char *root, struct container_record **out, size_t *n, md_error *err);
 
