@@ -1,39 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cli/common/timestamp.c: Go's durations and Docker's GetTimestamp forms. */
+/* cli/common/timestamp.c: Docker's GetTimestamp forms. */
 #include "unit.h"
 
 #include "cli/common/timestamp.h"
 
 #include <stdlib.h>
 #include <time.h>
-
-TEST(timestamp_go_duration)
-{
-	static const struct {
-		const char *s;
-		int64_t ns;
-	} ok[] = {
-		{ "0", 0 },
-		{ "10s", 10000000000LL },
-		{ "1.5h", 5400000000000LL },
-		{ "2h45m", 9900000000000LL },
-		{ "300ms", 300000000LL },
-		{ "-10s", -10000000000LL },
-		{ "1us", 1000 },
-		{ "1\xc2\xb5s", 1000 },
-		{ "7ns", 7 },
-	};
-	static const char *const bad[] = { "", "10", "1x", "h", "1h-2m", "-", ".s" };
-	md_error err;
-	int64_t ns;
-
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		CHECK(cli_parse_go_duration(ok[i].s, &ns, &err) == 0);
-		CHECK_INT(ns, ok[i].ns);
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(cli_parse_go_duration(bad[i], &ns, &err) < 0);
-}
 
 TEST(timestamp_docker_forms)
 {

@@ -1,73 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/common/timestamp.h"
 #include "cli/common/human.h"
+#include "engine/containers/health.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const struct {
-	const char *name;
-	double ns;
-} units[] = {
-	{ "ns", 1 },   { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "\xce\xbcs", 1e3 },
-	{ "ms", 1e6 }, { "s", 1e9 },  { "m", 60e9 },        { "h", 3600e9 },
-};
-
-/* The unit at *p (the longest name first: "ms" before "m"). */
-static double unit_at(const char **p)
-{
-	size_t best = 0;
-	double ns = 0;
-
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		size_t len = strlen(units[i].name);
-
-		if (len > best && strncmp(*p, units[i].name, len) == 0) {
-			best = len;
-			ns = units[i].ns;
-		}
-	}
-	*p += best;
-	return ns;
-}
-
-int cli_parse_go_duration(const char *s, int64_t *ns, md_error *err)
-{
-	const char *p = s;
-	bool neg = *p == '-';
-	double total = 0;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	if (strcmp(p, "0") == 0) {
-		*ns = 0;
-		return 0;
-	}
-	if (!*p)
-		return md_error_set(err, 0, "time: invalid duration \"%s\"", s);
-	while (*p) {
-		char *end;
-		double v, unit;
-
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			return md_error_set(err, 0, "time: invalid duration \"%s\"", s);
-		v = strtod(p, &end);
-		if (end == p)
-			return md_error_set(err, 0, "time: invalid duration \"%s\"", s);
-		p = end;
-		unit = unit_at(&p);
-		if (unit == 0)
-			return md_error_set(err, 0, "time: missing unit in duration \"%s\"", s);
-		total += v * unit;
-	}
-	if (total > 9.2e18)
-		return md_error_set(err, 0, "time: invalid duration \"%s\"", s);
-	*ns = (int64_t)(neg ? -total : total);
-	return 0;
-}
 
 /* A date, or a date and time, without a zone: the host's local time. */
 static int parse_local(const char *s, int64_t *out)
@@ -121,7 +61,7 @@ int cli_parse_timestamp(const char *s, int64_t now, int64_t *out, md_error *err)
 	bool zoned = strpbrk(s, "zZ+") != NULL || count_dashes(s) == 3;
 	int64_t ns;
 
-	if (strcmp(s, "0") != 0 && cli_parse_go_duration(s, &ns, NULL) == 0) {
+	if (strcmp(s, "0") != 0 && health_parse_duration(s, &ns, NULL) == 0) {
 		*out = now - ns / 1000000000;
 		return 0;
 	}

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Times as Docker's command line takes them (--filter until=, and the
- * since/until of logs and events): Go durations and timestamps. Pure;
- * unit-tested. */
+ * since/until of logs and events). Pure; unit-tested. */
 #ifndef MD_TIMESTAMP_H
 #define MD_TIMESTAMP_H
 
@@ -9,11 +8,8 @@
 
 #include "util/error.h"
 
-/* Go's time.ParseDuration: "300ms", "1.5h", "2h45m", "-10s", "0";
- * units ns, us (µs), ms, s, m, h. Into nanoseconds. */
-int cli_parse_go_duration(const char *s, int64_t *ns, md_error *err);
-
-/* Docker's GetTimestamp, in unix seconds: a duration before now ("10m"),
+/* Docker's GetTimestamp, in unix seconds: a Go duration before now
+ * ("10m", health_parse_duration),
  * an RFC 3339 time ("2024-05-01T12:00:00Z", "...+02:00", fractions
  * allowed), a date or a time without a zone (the host's local time:
  * "2024-05-01", "2024-05-01T12:00", "2024-05-01T12:00:00"), or unix

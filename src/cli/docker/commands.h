@@ -13,9 +13,22 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
-/* containers.c */
+/* ps.c */
 int cmd_ps(struct cli_log *log, int argc, char **argv);
+/* rename.c: rename; prune.c: container prune */
+int cmd_rename(struct cli_log *log, int argc, char **argv);
+int cmd_container_prune(struct cli_log *log, int argc, char **argv);
+/* prune.c: Docker's "WARNING! <warning>\nAre you sure you want to
+ * continue? [y/N] " on stdout, true for a y; and its report: "Deleted
+ * <what>:", the names, a blank line (none when nothing was removed),
+ * "Total reclaimed space: 1.234kB". */
+bool cli_prune_confirm(const char *warning);
+void cli_prune_report(const char *what, char *const *removed, uint64_t bytes);
+/* containers.c */
 int cmd_container(struct cli_log *log, int argc, char **argv);
+/* inspect's -f/--format flag (cli_parse_flags' function): ctx is a
+ * const char * that gets the template. */
+int cli_inspect_format_flag(void *ctx, int c, const char *arg, md_error *err);
 /* lifecycle.c */
 int cmd_rm(struct cli_log *log, int argc, char **argv);
 int cmd_start(struct cli_log *log, int argc, char **argv);

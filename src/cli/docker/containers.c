@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* mydocker ps and container (inspect, ls, and the others' dispatch): the
- * containers of the store (engine/containers/records.h, lifecycle.h). */
-#include "cli/common/human.h"
+/* mydocker container: inspect, and the dispatch to the other container
+ * commands (ps.c, lifecycle.c...). */
+#include "cli/common/template.h"
 #include "cli/docker/commands.h"
+#include "cli/docker/flags.h"
 #include "engine/containers/lifecycle.h"
 #include "engine/containers/records.h"
 #include "util/cleanup.h"
@@ -13,21 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#define SHORT_ID 12
-#define COMMAND_MAX 20 /* ps cuts COMMAND to this, as Docker */
-
-static const char ps_usage[] =
-	"Usage: mydocker ps [OPTIONS]\n"
-	"\n"
-	"List containers (only running ones without -a).\n"
-	"\n"
-	"Options:\n"
-	"  -a, --all             show all containers\n"
-	"  -q, --quiet           only display container ids\n"
-	"      --no-trunc        do not truncate ids and commands\n"
-	"      --format FORMAT   table (default) or json (one object a line)\n"
-	"      --help            print this help\n";
 
 static const char container_usage[] =
 	"Usage: mydocker container COMMAND\n"
@@ -52,242 +38,21 @@ static const char container_usage[] =
 	"  update     Update the resources of one or more containers\n"
 	"  top        Display the running processes of a container\n"
 	"  stats      Display a live stream of container resource usage\n"
+	"  rename     Rename a container\n"
+	"  prune      Remove all stopped containers\n"
 	"\n"
 	"Options:\n"
 	"      --help            print this help\n";
 
 static const char inspect_usage[] =
-	"Usage: mydocker container inspect CONTAINER [CONTAINER...]\n"
+	"Usage: mydocker container inspect [OPTIONS] CONTAINER [CONTAINER...]\n"
 	"\n"
 	"Display detailed information on one or more containers (JSON).\n"
 	"\n"
 	"Options:\n"
+	"  -f, --format FORMAT   a Go template for each container (json: the\n"
+	"                        default array)\n"
 	"      --help            print this help\n";
-
-/* getopt_long over argv (argv[0] the command): 0 done (*first set to the
- * first operand), 1 --help printed, -1 an error in err. handle takes each
- * other flag. */
-static int parse_flags(int argc, char **argv, const char *shortopts, const struct option *longopts,
-		       const char *usage, int (*handle)(int c, void *ctx), void *ctx, int *first,
-		       md_error *err)
-{
-	int c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (c == '?')
-			return md_error_set(err, 0, "unknown flag `%s`\nSee 'mydocker %s --help'.",
-					    argv[optind - 1], argv[0]);
-		if (c == ':')
-			return md_error_set(err, 0, "flag needs an argument: `%s`",
-					    argv[optind - 1]);
-		if (c == 'H') {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (handle(c, ctx) < 0)
-			return md_error_set(err, 0, "invalid value `%s` for `%s`", optarg,
-					    argv[optind - 1]);
-	}
-	*first = optind;
-	return 0;
-}
-
-/* The operands: at least min of them ("requires at least N argument"). */
-static int need_args(int argc, int first, int min, const char *cmd, md_error *err)
-{
-	if (argc - first >= min)
-		return 0;
-	return md_error_set(err, 0,
-			    "\"mydocker %s\" requires at least %d argument.\n"
-			    "See 'mydocker %s --help'.",
-			    cmd, min, cmd);
-}
-
-/* ---- ps ---- */
-
-struct ps_opts {
-	bool all, quiet, no_trunc, json;
-};
-
-static int ps_flag(int c, void *ctx)
-{
-	struct ps_opts *o = ctx;
-
-	switch (c) {
-	case 'a':
-		o->all = true;
-		return 0;
-	case 'q':
-		o->quiet = true;
-		return 0;
-	case 'T':
-		o->no_trunc = true;
-		return 0;
-	case 'F':
-		if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
-			return -1;
-		o->json = strcmp(optarg, "json") == 0;
-		return 0;
-	}
-	return -1;
-}
-
-static void ago(const char *when, char *buf, size_t len)
-{
-	int64_t t;
-	char d[64];
-
-	if (!when || !*when || cli_parse_rfc3339(when, &t) < 0) {
-		snprintf(buf, len, "%s", "");
-		return;
-	}
-	cli_human_duration((int64_t)time(NULL) - t, d, sizeof(d));
-	snprintf(buf, len, "%s", d);
-}
-
-/* "Up 2 minutes", "Exited (0) 3 seconds ago", "Created". */
-static void ps_status(const struct container_record *c, char *buf, size_t len)
-{
-	char d[64];
-
-	switch (c->state.status) {
-	case CONTAINER_RUNNING:
-		ago(c->state.started_at, d, sizeof(d));
-		snprintf(buf, len, "Up %s%s", d, c->state.paused ? " (Paused)" : "");
-		return;
-	case CONTAINER_EXITED:
-		ago(c->state.finished_at, d, sizeof(d));
-		snprintf(buf, len, "Exited (%d) %s ago", c->state.exit_code, d);
-		return;
-	default:
-		snprintf(buf, len, "Created");
-	}
-}
-
-/* Docker's COMMAND: Path and Args, cut, then quoted as Go's %q does for
- * the plain text it usually is. Caller frees. */
-static char *ps_command(const struct container_record *c, bool trunc)
-{
-	cleanup_free char *cmd = xstrdup(c->path ? c->path : ""), *cut = NULL;
-	char *q, *p;
-
-	for (size_t i = 0; c->args && c->args[i]; i++) {
-		char *more = xasprintf("%s %s", cmd, c->args[i]);
-		free(cmd);
-		cmd = more;
-	}
-	cut = trunc ? cli_ellipsis(cmd, COMMAND_MAX) : xstrdup(cmd);
-	q = p = xmalloc0(2 * strlen(cut) + 3);
-	*p++ = '"';
-	for (const char *s = cut; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			*p++ = '\\';
-		*p++ = *s;
-	}
-	*p = '"';
-	return q;
-}
-
-static void ps_json(const struct container_record *c, const struct ps_opts *o)
-{
-	cleanup_free char *cmd = ps_command(c, !o->no_trunc), *id = NULL;
-	json_object *j = json_object_new_object();
-	char created[64], status[128];
-	char when[40] = "";
-	int64_t t;
-
-	ago(c->created, created, sizeof(created));
-	ps_status(c, status, sizeof(status));
-	if (c->created && cli_parse_rfc3339(c->created, &t) == 0) {
-		time_t tt = (time_t)t;
-		struct tm tm;
-
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S +0000 UTC", gmtime_r(&tt, &tm));
-	}
-	id = strndup(c->id, o->no_trunc ? RECORD_ID_LEN : SHORT_ID);
-	json_object_object_add(j, "Command", json_object_new_string(cmd));
-	json_object_object_add(j, "CreatedAt", json_object_new_string(when));
-	json_object_object_add(j, "ID", json_object_new_string(id));
-	json_object_object_add(j, "Image", json_object_new_string(c->image_ref ?: ""));
-	json_object_object_add(j, "Names", json_object_new_string(c->name ?: ""));
-	json_object_object_add(j, "Networks", json_object_new_string("none"));
-	json_object_object_add(j, "Ports", json_object_new_string(""));
-	cleanup_free char *running_for = xasprintf("%s ago", created);
-	json_object_object_add(j, "RunningFor", json_object_new_string(running_for));
-	json_object_object_add(j, "State", json_object_new_string(records_status_name(&c->state)));
-	json_object_object_add(j, "Status", json_object_new_string(status));
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(j);
-}
-
-static void ps_row(struct cli_table *t, const struct container_record *c, const struct ps_opts *o)
-{
-	cleanup_free char *cmd = ps_command(c, !o->no_trunc), *id = NULL, *created_ago = NULL;
-	char created[64], status[128];
-
-	ago(c->created, created, sizeof(created));
-	ps_status(c, status, sizeof(status));
-	id = strndup(c->id, o->no_trunc ? RECORD_ID_LEN : SHORT_ID);
-	created_ago = xasprintf("%s ago", created);
-	cli_table_add(t, (const char *const[]){ id, c->image_ref ?: "", cmd, created_ago, status,
-						"", c->name ?: "" });
-}
-
-static void ps_print(const struct container_record *list, size_t n, const struct ps_opts *o)
-{
-	static const char *const header[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED",
-					      "STATUS",       "PORTS", "NAMES" };
-	struct cli_table t;
-
-	cli_table_init(&t, ARRAY_SIZE(header));
-	if (!o->quiet && !o->json)
-		cli_table_add(&t, header);
-	for (size_t i = 0; i < n; i++) {
-		if (!o->all && list[i].state.status != CONTAINER_RUNNING)
-			continue;
-		if (o->quiet)
-			printf("%.*s\n", o->no_trunc ? RECORD_ID_LEN : SHORT_ID, list[i].id);
-		else if (o->json)
-			ps_json(&list[i], o);
-		else
-			ps_row(&t, &list[i], o);
-	}
-	if (!o->quiet && !o->json)
-		cli_table_print(&t);
-	cli_table_free(&t);
-}
-
-int cmd_ps(struct cli_log *log, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },      { "quiet", no_argument, NULL, 'q' },
-		{ "no-trunc", no_argument, NULL, 'T' }, { "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'H' },     { NULL, 0, NULL, 0 },
-	};
-	struct ps_opts o = { 0 };
-	struct container_record *list = NULL;
-	size_t n = 0;
-	md_error err;
-	int first, r;
-
-	md_error_clear(&err);
-	r = parse_flags(argc, argv, "+:aq", opts, ps_usage, ps_flag, &o, &first, &err);
-	if (r > 0)
-		return 0;
-	if (r == 0 && first < argc)
-		r = md_error_set(&err, 0, "\"mydocker ps\" accepts no arguments.");
-	if (r < 0)
-		return cli_engine_fail(log, &err);
-	engine_sweep(NULL);
-	if (records_list(mydocker_root, &list, &n, &err) < 0)
-		return cli_engine_fail(log, &err);
-	ps_print(list, n, &o);
-	records_list_free(list, n);
-	return 0;
-}
 
 /* ---- container ---- */
 
@@ -302,27 +67,35 @@ int cli_container_inspect_one(const char *what, json_object **out, md_error *err
 	return 0;
 }
 
-static int no_flag(int c, void *ctx)
+static const struct option inspect_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct cmd_def inspect_def = {
+	"container inspect", inspect_usage, "f:", inspect_opts, 1, -1, MD_EXIT_FAILURE
+};
+
+/* -f/--format: the template (cli/common/template.h). */
+int cli_inspect_format_flag(void *ctx, int c, const char *arg, md_error *err)
 {
-	return -1;
+	*(const char **)ctx = arg;
+	return 0;
 }
 
 static int container_inspect(struct cli_log *log, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	json_object *all = json_object_new_array(), *one;
-	cleanup_free char *text = NULL;
+	cleanup_json json_object *all = json_object_new_array();
+	const char *format = NULL;
+	json_object *one;
 	md_error err;
-	int first, r, status = 0;
+	int r, status = 0;
 
-	md_error_clear(&err);
-	r = parse_flags(argc, argv, "+:", opts, inspect_usage, no_flag, NULL, &first, &err);
-	if (r == 0 && need_args(argc, first, 1, "container inspect", &err) < 0)
-		r = -1;
-	for (int i = first; r == 0 && i < argc; i++) {
+	r = cli_parse_flags(&inspect_def, argc, argv, cli_inspect_format_flag, &format, &err);
+	if (r != 0)
+		return cli_flags_failed(log, r, &err);
+	for (int i = optind; i < argc; i++) {
 		if (cli_container_inspect_one(argv[i], &one, &err) == 0) {
 			json_object_array_add(all, one);
 			continue;
@@ -330,13 +103,10 @@ static int container_inspect(struct cli_log *log, int argc, char **argv)
 		cli_engine_fail(log, &err);
 		status = 1;
 	}
-	if (r == 0) {
-		text = cli_json_indent(all);
-		puts(text);
+	if (cli_format_inspect(all, format, &err) < 0) {
+		err.status = 1; /* Docker's CLI: 1 for all but a bad flag */
+		return cli_fail(log, &err);
 	}
-	json_object_put(all);
-	if (r < 0)
-		return cli_engine_fail(log, &err);
 	return status;
 }
 
@@ -347,6 +117,8 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		int (*fn)(struct cli_log *, int, char **);
 	} subs[] = {
 		{ "inspect", container_inspect },
+		{ "rename", cmd_rename },
+		{ "prune", cmd_container_prune },
 		{ "pause", cmd_pause },
 		{ "unpause", cmd_unpause },
 		{ "update", cmd_update },

@@ -3,6 +3,7 @@
  * group: flags in, the image store (engine/images) called, Docker's output
  * printed. Errors are Docker's words and exit status 1. */
 #include "cli/common/human.h"
+#include "cli/common/template.h"
 #include "cli/docker/commands.h"
 #include "cli/docker/flags.h"
 #include "engine/containers/records.h"
@@ -685,7 +686,8 @@ static const char inspect_usage[] =
 	"array (a container of that name or id first, else an image).\n"
 	"\n"
 	"Options:\n"
-	"      --help   print this help\n";
+	"  -f, --format FORMAT   a Go template for each object (json: the array)\n"
+	"      --help            print this help\n";
 
 static const char image_inspect_usage[] =
 	"Usage: mydocker image inspect [OPTIONS] IMAGE [IMAGE...]\n"
@@ -693,12 +695,19 @@ static const char image_inspect_usage[] =
 	"Display detailed information on one or more images, as a JSON array.\n"
 	"\n"
 	"Options:\n"
-	"      --help   print this help\n";
+	"  -f, --format FORMAT   a Go template for each image (json: the array)\n"
+	"      --help            print this help\n";
+
+static const struct option inspect_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
 
 static const struct cmd_def inspect_def =
-	IMAGE_CMD("inspect", inspect_usage, "", cli_help_only_opts, 1, -1);
+	IMAGE_CMD("inspect", inspect_usage, "f:", inspect_opts, 1, -1);
 static const struct cmd_def image_inspect_def =
-	IMAGE_CMD("image inspect", image_inspect_usage, "", cli_help_only_opts, 1, -1);
+	IMAGE_CMD("image inspect", image_inspect_usage, "f:", inspect_opts, 1, -1);
 
 /* The JSON array of what was found; each one not found is reported
  * (Docker's "No such image" / "No such object") and makes the status 1. */
@@ -706,12 +715,12 @@ static int inspect(struct cli_log *log, const struct cmd_def *d, int argc, char 
 		   const char *missing)
 {
 	cleanup_json json_object *out = json_object_new_array();
-	cleanup_free char *text = NULL;
+	const char *format = NULL;
 	struct image_store *s;
 	md_error err;
 	int r, status = 0;
 
-	r = cli_parse_flags(d, argc, argv, NULL, NULL, &err);
+	r = cli_parse_flags(d, argc, argv, cli_inspect_format_flag, &format, &err);
 	if (r != 0)
 		return cli_flags_failed(log, r, &err);
 	s = open_store(&err);
@@ -740,8 +749,8 @@ static int inspect(struct cli_log *log, const struct cmd_def *d, int argc, char 
 		image_info_free(&info);
 	}
 	image_store_close(s);
-	text = cli_json_indent(out);
-	fputs(text, stdout);
+	if (cli_format_inspect(out, format, &err) < 0)
+		return fail(log, &err);
 	return status;
 }
 

@@ -41,6 +41,7 @@ static const char usage[] =
 	"  update     Update the resources of one or more containers\n"
 	"  top        Display the running processes of a container\n"
 	"  stats      Display a live stream of container resource usage\n"
+	"  rename     Rename a container\n"
 	"  cp         Copy files/folders between a container and the local filesystem\n"
 	"  diff       Inspect changes to files or directories on a container's filesystem\n"
 	"  container  Manage containers (inspect, ls, rm, start, stop...)\n"
@@ -96,6 +97,7 @@ static const struct command commands[] = {
 	{ "wait", cmd_wait },
 	{ "attach", cmd_attach },
 	{ "__monitor-exit", cmd_monitor_exit },
+	{ "rename", cmd_rename },
 };
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)

@@ -412,50 +412,20 @@ static const struct option prune_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool confirmed(bool all)
-{
-	char line[16];
-
-	printf("WARNING! This will remove %s local volumes not used by at least one container.\n"
-	       "Are you sure you want to continue? [y/N] ",
-	       all ? "all" : "anonymous");
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
-}
-
-/* go-units' HumanSize: decimal units, 4 significant digits. */
-static void human_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-	double v = (double)bytes;
-	size_t i = 0;
-
-	for (; v >= 1000 && i + 1 < ARRAY_SIZE(units); i++)
-		v /= 1000;
-	snprintf(buf, len, "%.4g%s", v, units[i]);
-}
-
 static int prune_run(struct cli_log *log, void *flags, char **args, md_error *err)
 {
 	struct force_flags *f = flags;
 	cleanup_strv char **removed = NULL;
+	cleanup_free char *warning = NULL;
 	uint64_t bytes = 0;
-	char size[32];
 
-	if (!f->force && !confirmed(f->all))
+	warning = xasprintf("This will remove %s local volumes not used by at least one container.",
+			    f->all ? "all" : "anonymous");
+	if (!f->force && !cli_prune_confirm(warning))
 		return 0;
 	if (volume_prune(mydocker_root, f->all, &removed, &bytes, err) < 0)
 		return -1;
-	if (removed[0]) {
-		puts("Deleted Volumes:");
-		for (size_t i = 0; removed[i]; i++)
-			puts(removed[i]);
-		putchar('\n');
-	}
-	human_size(bytes, size, sizeof(size));
-	printf("Total reclaimed space: %s\n", size);
+	cli_prune_report("Volumes", removed, bytes);
 	return 0;
 }
 
