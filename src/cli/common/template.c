@@ -145,6 +145,14 @@ static void print_value(FILE *f, json_object *j)
 	}
 }
 
+static void print_val(FILE *f, const struct val *v)
+{
+	if (v->missing)
+		fputs("<no value>", f);
+	else
+		print_value(f, v->j);
+}
+
 /* A value as text (caller frees). */
 static char *value_text(const struct val *v)
 {
@@ -154,10 +162,7 @@ static char *value_text(const struct val *v)
 
 	if (!f)
 		return xstrdup("");
-	if (v->missing)
-		fputs("<no value>", f);
-	else
-		print_value(f, v->j);
+	print_val(f, v);
 	fclose(f);
 	return buf;
 }
@@ -713,7 +718,6 @@ int cli_template_render(const struct cli_template *t, json_object *data, cli_tem
 		return md_error_set(err, errno, "open_memstream");
 	for (size_t i = 0; i < t->n && r == 0; i++) {
 		struct val v;
-		cleanup_free char *text = NULL;
 
 		if (t->nodes[i].text) {
 			fputs(t->nodes[i].text, f);
@@ -721,8 +725,7 @@ int cli_template_render(const struct cli_template *t, json_object *data, cli_tem
 		}
 		r = eval_pipeline(&x, &t->nodes[i], &v);
 		if (r == 0) {
-			text = value_text(&v);
-			fputs(text, f);
+			print_val(f, &v);
 			val_free(&v);
 		}
 	}

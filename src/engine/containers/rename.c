@@ -4,8 +4,6 @@
 #include "util/cleanup.h"
 #include "util/util.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -30,29 +28,22 @@ static int lock_names(const char *root, md_error *err)
 	return fd;
 }
 
-/* The id of the container called name into owner: 1; 0 when none. Read
- * from the records directly: under the lock, nothing that takes it again
- * may be called. */
-static int name_owner(const char *root, const char *name, char owner[RECORD_ID_LEN + 1])
+/* The id of the container called name into owner: 1; 0 when none. */
+static int name_owner(const char *root, const char *name, char owner[RECORD_ID_LEN + 1],
+		      md_error *err)
 {
-	cleanup_free char *dir = xasprintf("%s/containers", root);
-	cleanup_dir DIR *d = opendir(dir);
-	struct dirent *de;
+	struct container_record *list;
+	size_t n;
 	int found = 0;
 
-	while (d && !found && (de = readdir(d))) {
-		struct container_record c;
-
-		if (strlen(de->d_name) != RECORD_ID_LEN ||
-		    !isxdigit((unsigned char)de->d_name[0]) ||
-		    records_load(root, de->d_name, &c, NULL) < 0)
-			continue;
-		if (c.name && strcmp(c.name, name) == 0) {
-			memcpy(owner, c.id, RECORD_ID_LEN + 1);
+	if (records_list(root, &list, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !found; i++)
+		if (list[i].name && strcmp(list[i].name, name) == 0) {
+			memcpy(owner, list[i].id, RECORD_ID_LEN + 1);
 			found = 1;
 		}
-		records_free(&c);
-	}
+	records_list_free(list, n);
 	return found;
 }
 
@@ -70,7 +61,7 @@ static int rename_locked(const char *root, const char *what, const char *id, con
 	char owner[RECORD_ID_LEN + 1];
 	cleanup_free char *copy = xstrdup(name);
 	struct container_record c;
-	int same;
+	int same, r;
 
 	if (records_load(root, id, &c, NULL) < 0) /* removed meanwhile */
 		return md_error_set(err, ENOENT, "No such container: %s", what);
@@ -84,7 +75,10 @@ static int rename_locked(const char *root, const char *what, const char *id, con
 				    "Error when allocating new name: Invalid container name (/%s), "
 				    "only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
 				    name);
-	if (name_owner(root, name, owner) > 0)
+	r = name_owner(root, name, owner, err);
+	if (r < 0)
+		return -1;
+	if (r > 0)
 		return md_error_set(err, 0,
 				    "Error when allocating new name: Conflict. The container name "
 				    "\"/%s\" is already in use by container \"%s\". You have to "
