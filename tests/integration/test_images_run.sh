@@ -207,7 +207,7 @@ t_image_ps_rm_start_inspect() {
 	assert_contains "$out" "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES"
 	mdr ps -a
 	assert_contains "$out" "Exited (3) "
-	assert_contains "$out" '"sh -c echo kept > /…"' "COMMAND cut to 20"
+	assert_contains "$out" "\"sh -c 'echo kept > …\"" "COMMAND: an argument with a space in '...' (Docker's), cut to 20"
 	assert_contains "$out" first
 	mdr ps -aq
 	id=$out
