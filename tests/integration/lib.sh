@@ -139,3 +139,21 @@ store_end() {
 mdr() {
 	md --root "$R" "$@"
 }
+
+# mdr_ok ARGS...: mdr, which must work.
+mdr_ok() {
+	mdr "$@"
+	[ "$rc" = 0 ] || fail "mydocker $*: rc $rc: $err"
+}
+
+# store_busybox NAME: store_begin NAME, with the busybox test image
+# (tests/images/make-busybox-image) loaded in the store and tagged "bb".
+store_busybox() {
+	local archive
+	store_begin "$1"
+	archive=$(tests/images/make-busybox-image) || fail "make-busybox-image"
+	mdr load -i "$archive"
+	[ "$rc" = 0 ] || fail "load: $err"
+	mdr tag localhost/mdtest/busybox:latest bb
+	[ "$rc" = 0 ] || fail "tag: $err"
+}

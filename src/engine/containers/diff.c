@@ -5,6 +5,7 @@
  * an opaque directory). Everything is opened with O_NOFOLLOW below the
  * upper and layer directories: nothing a container wrote is followed. */
 #include "engine/containers/diff.h"
+#include "engine/containers/copy-internal.h"
 #include "engine/containers/init.h"
 #include "engine/containers/records.h"
 #include "engine/containers/run-internal.h"
@@ -14,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +92,68 @@ static bool in_image(const struct diff_walk *w, const char *path, struct stat *s
 			return r > 0;
 	}
 	return false;
+}
+
+/* The target of the symlink path in the image, or NULL. layer_lookup
+ * found no symlink on the way in that layer, so readlinkat follows none. */
+static char *image_link(const struct diff_walk *w, const char *path)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < w->n_layers; i++) {
+		int r = layer_lookup(w->layers[i], path, &st);
+		ssize_t n;
+
+		if (r < 0 || (r > 0 && !S_ISLNK(st.st_mode)))
+			return NULL;
+		if (r == 0)
+			continue;
+		n = readlinkat(w->layers[i], path + 1, buf, sizeof(buf) - 1);
+		if (n < 0)
+			return NULL;
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	return NULL;
+}
+
+/* path as the runtime reached it to make a mount target: a directory on
+ * the way that is a symlink in the image (busybox's /sbin -> /bin) is
+ * replaced by its target, cleaned as a path from "/". */
+static char *through_links(const struct diff_walk *w, const char *path, int depth)
+{
+	const char *base = strrchr(path, '/') + 1;
+	cleanup_free char *dir = strndup(path, (size_t)(base - path - 1)), *target = NULL;
+	cleanup_free char *parent = NULL, *joined = NULL;
+	const char *slash;
+	struct copy_path clean;
+	char *out;
+
+	if (!*dir)
+		return xstrdup(path);
+	parent = through_links(w, dir, depth);
+	target = depth < 8 ? image_link(w, parent) : NULL;
+	if (!target)
+		return xasprintf("%s/%s", parent, base);
+	slash = strrchr(parent, '/');
+	joined = target[0] == '/'
+			 ? xasprintf("%s/%s", target, base)
+			 : xasprintf("%.*s/%s/%s", (int)(slash - parent), parent, target, base);
+	copy_path_parse(joined, &clean);
+	out = through_links(w, clean.clean, depth + 1);
+	copy_path_free(&clean);
+	return out;
+}
+
+/* Leave out path, and where the image's symlinks made the runtime put it. */
+static void exclude(struct diff_walk *w, const char *path)
+{
+	cleanup_free char *real = through_links(w, path, 0);
+
+	md_strv_push(&w->exclude, path);
+	if (strcmp(real, path) != 0)
+		md_strv_push(&w->exclude, real);
 }
 
 static bool excluded(const struct diff_walk *w, const char *path)
@@ -215,9 +279,9 @@ static int diff_container(const char *root, const struct container_record *c, st
 	if (r < 0 || open_layers(w, layers, err) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(engine_files); i++)
-		md_strv_push(&w->exclude, engine_files[i]);
+		exclude(w, engine_files[i]);
 	if (with_init(c))
-		md_strv_push(&w->exclude, INIT_CONTAINER_PATH);
+		exclude(w, INIT_CONTAINER_PATH);
 	return walk_dir(w, fd, "") < 0 ? -1 : 0;
 }
 
