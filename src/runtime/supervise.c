@@ -90,19 +90,28 @@ static int make_raw(struct rt_supervisor *s, int fd, md_error *err)
 	return 0;
 }
 
+/* Read what is there: > 0 bytes, 0 at EOF (or a dead peer), -1 when
+ * nothing is there now (EAGAIN). */
+static ssize_t read_chunk(int fd, void *buf, size_t len)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return -1;
+	return r < 0 ? 0 : r;
+}
+
 /* Copy one chunk; returns 0 on EOF or a dead peer, 1 when data moved. */
 static int pump(int from, int to)
 {
 	char buf[16384];
-	ssize_t r;
+	ssize_t r = read_chunk(from, buf, sizeof(buf));
 
-	do
-		r = read(from, buf, sizeof(buf));
-	while (r < 0 && errno == EINTR);
-	if (r < 0 && errno == EAGAIN)
-		return 1;
 	if (r <= 0)
-		return 0;
+		return r < 0;
 	if (to >= 0 && md_write_all(to, buf, (size_t)r) < 0)
 		return 1; /* the reader went away; keep draining the pty */
 	return 1;
@@ -119,13 +128,8 @@ static int pump_input(int from, int to, const struct rt_supervise_opts *o, size_
 
 	if (!o->n_detach_keys || o->n_detach_keys > sizeof(buf))
 		return pump(from, to);
-	do
-		r = read(from, buf, sizeof(buf));
-	while (r < 0 && errno == EINTR);
-	if (r < 0 && errno == EAGAIN)
-		return 1;
-	if (r <= 0)
-		return 0;
+	if ((r = read_chunk(from, buf, sizeof(buf))) <= 0)
+		return r < 0;
 	for (ssize_t i = 0; i < r; i++) {
 		if (buf[i] == o->detach_keys[*matched]) {
 			if (++*matched < o->n_detach_keys)

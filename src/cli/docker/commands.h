@@ -13,6 +13,13 @@ extern const char *mydocker_root;
 
 /* Each returns the process exit status. argv[0] is the command name. */
 int cmd_run(struct cli_log *log, int argc, char **argv);
+/* -e K=V (K alone: the host's value, dropped when unset) and --env-file
+ * FILE (Docker's format) into *env (run.c; exec takes them too). */
+int cli_env_add(char ***env, const char *arg, md_error *err);
+int cli_env_file(char ***env, const char *file, md_error *err);
+/* exec.c: exec, and the monitor's health check (not a user's command). */
+int cmd_exec(struct cli_log *log, int argc, char **argv);
+int cmd_healthcheck(struct cli_log *log, int argc, char **argv);
 /* ps.c */
 int cmd_ps(struct cli_log *log, int argc, char **argv);
 /* rename.c: rename; prune.c: container prune */

@@ -24,6 +24,7 @@ static const char container_usage[] =
 	"  inspect    Display detailed information on one or more containers\n"
 	"  ls         List containers (as ps)\n"
 	"  attach     Attach to a running container\n"
+	"  exec       Execute a command in a running container\n"
 	"  cp         Copy files/folders between a container and the local filesystem\n"
 	"  diff       Inspect changes to files or directories on a container's filesystem\n"
 	"  kill       Kill one or more running containers\n"
@@ -134,6 +135,7 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		{ "wait", cmd_wait },
 		{ "restart", cmd_restart },
 		{ "attach", cmd_attach },
+		{ "exec", cmd_exec },
 		{ "logs", cmd_logs },
 		{ "cp", cmd_cp },
 		{ "diff", cmd_diff },

@@ -35,6 +35,7 @@ static const char usage[] =
 	"  kill       Kill one or more running containers\n"
 	"  wait       Block until containers stop, then print their exit codes\n"
 	"  attach     Attach to a running container\n"
+	"  exec       Execute a command in a running container\n"
 	"  logs       Fetch the logs of a container\n"
 	"  pause      Pause all processes within one or more containers\n"
 	"  unpause    Unpause all processes within one or more containers\n"
@@ -97,6 +98,8 @@ static const struct command commands[] = {
 	{ "wait", cmd_wait },
 	{ "attach", cmd_attach },
 	{ "__monitor-exit", cmd_monitor_exit },
+	{ "exec", cmd_exec },
+	{ "__healthcheck", cmd_healthcheck },
 	{ "rename", cmd_rename },
 };
 
@@ -149,12 +152,20 @@ static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *e
 }
 
 /* run, start, restart, container start and the monitor's hand-over (a
- * restart policy) start containers. */
+ * restart policy) start containers; exec and the health check enter one. */
 static bool starts_container(const char *cmd, char **args)
 {
-	return strcmp(cmd, "run") == 0 || strcmp(cmd, "start") == 0 ||
-	       strcmp(cmd, "restart") == 0 || strcmp(cmd, "__monitor-exit") == 0 ||
-	       (strcmp(cmd, "container") == 0 && args[1] && strcmp(args[1], "start") == 0);
+	static const char *const cmds[] = { "run",  "start",         "restart", "__monitor-exit",
+					    "exec", "__healthcheck", NULL };
+	static const char *const subs[] = { "start", "restart", "exec", NULL };
+
+	for (size_t i = 0; cmds[i]; i++)
+		if (strcmp(cmd, cmds[i]) == 0)
+			return true;
+	for (size_t i = 0; strcmp(cmd, "container") == 0 && args[1] && subs[i]; i++)
+		if (strcmp(args[1], subs[i]) == 0)
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)

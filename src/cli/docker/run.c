@@ -145,11 +145,11 @@ static void push_env(char ***env, const char *arg)
 
 /* -e: an empty name is refused here, as Docker does, not later by the
  * spec. */
-static int add_env(struct run_opts *o, const char *arg, md_error *err)
+int cli_env_add(char ***env, const char *arg, md_error *err)
 {
 	if (*arg == '=' || *arg == '\0')
 		return md_error_set(err, 0, "invalid environment variable: %s", arg);
-	push_env(&o->env, arg);
+	push_env(env, arg);
 	return 0;
 }
 
@@ -175,7 +175,7 @@ static int env_file_line(char ***env, char *line, md_error *err)
 }
 
 /* --env-file FILE, whose values come before all -e ones (Docker). */
-static int read_env_file(char ***env, const char *file, md_error *err)
+int cli_env_file(char ***env, const char *file, md_error *err)
 {
 	cleanup_free char *text = NULL;
 	char *save = NULL;
@@ -274,7 +274,7 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 		r->tty = true;
 		return 0;
 	case 'e':
-		return add_env(o, optarg, err);
+		return cli_env_add(&o->env, optarg, err);
 	case 'h':
 		r->hostname = optarg;
 		return 0;
@@ -384,7 +384,7 @@ static int set_env(struct run_opts *o, md_error *err)
 	char **env = NULL;
 
 	for (size_t i = 0; o->env_files && o->env_files[i]; i++)
-		if (read_env_file(&env, o->env_files[i], err) < 0) {
+		if (cli_env_file(&env, o->env_files[i], err) < 0) {
 			md_strv_free(env);
 			return -1;
 		}

@@ -311,8 +311,9 @@ static int supervise(const struct exec_target *t, const struct spec_process *p,
 	ret = rt_supervise(&sup, c, &so, err);
 	if (ret == 0)
 		*status = rt_exit_code(c->wait_status);
-	else if (ret == 1) /* detached: it goes on without us */
-		ret = hold_console(c->console_master, err);
+	/* Detached: it goes on without us, its terminal held open. */
+	else if (ret == 1 && hold_console(c->console_master, err) < 0)
+		ret = -1;
 out:
 	rt_supervisor_fini(&sup);
 	rt_container_free(c);

@@ -37,9 +37,9 @@ struct engine_exec_request {
 };
 
 /* Run r->args in the container. 0 with *status the program's exit status
- * (code, or 128+signal; 0 after -d or the detach keys); -1 with err (its
- * status the exit code: 126 when the program could not start, 1 for
- * Docker's daemon errors). */
+ * (code, or 128+signal; 0 after -d); 1 after the detach keys (it goes on,
+ * *status 0); -1 with err (its status the exit code: 126 when the program
+ * could not start, 1 for Docker's daemon errors). */
 int engine_exec(const struct engine_exec_request *r, int *status, md_error *err);
 
 /* ---- for the health checks (health-check.c) ---- */
