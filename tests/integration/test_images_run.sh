@@ -218,7 +218,7 @@ t_image_ps_rm_start_inspect() {
 	assert_contains "$out" '"Status": "exited"'
 	assert_contains "$out" '"ExitCode": 3'
 	assert_contains "$out" '"Path": "sh"'
-	mdr start first
+	mdr start -a first
 	assert_eq "$rc" 3 "start: the same command again"
 	mdr start -a "$id" # by id prefix
 	assert_eq "$rc" 3
@@ -231,7 +231,7 @@ t_image_ps_rm_start_inspect() {
 	# command reads them.
 	mdr run --name reader bb sh -c 'test -e /mark && cat /mark || echo once > /mark'
 	assert_eq "$out" "" "first run"
-	mdr start reader
+	mdr start -a reader
 	assert_eq "$out" once "start sees what the first run wrote: $err"
 	mdr rm first second reader nosuch
 	assert_eq "$rc" 1

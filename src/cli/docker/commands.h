@@ -44,11 +44,11 @@ int cmd_kill(struct cli_log *log, int argc, char **argv);
 int cmd_wait(struct cli_log *log, int argc, char **argv);
 int cmd_restart(struct cli_log *log, int argc, char **argv);
 int cmd_attach(struct cli_log *log, int argc, char **argv);
+/* logs.c */
+int cmd_logs(struct cli_log *log, int argc, char **argv);
 /* cp.c: cp and diff */
 int cmd_cp(struct cli_log *log, int argc, char **argv);
 int cmd_diff(struct cli_log *log, int argc, char **argv);
-/* logs.c */
-int cmd_logs(struct cli_log *log, int argc, char **argv);
 /* The monitor's hand-over (not a user's command). */
 int cmd_monitor_exit(struct cli_log *log, int argc, char **argv);
 /* `container inspect`'s object for what (a container), in *out; Docker's

@@ -10,10 +10,8 @@
 #include "util/json.h"
 #include "util/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const char container_usage[] =
 	"Usage: mydocker container COMMAND\n"
@@ -24,9 +22,9 @@ static const char container_usage[] =
 	"  inspect    Display detailed information on one or more containers\n"
 	"  ls         List containers (as ps)\n"
 	"  attach     Attach to a running container\n"
-	"  exec       Execute a command in a running container\n"
 	"  cp         Copy files/folders between a container and the local filesystem\n"
 	"  diff       Inspect changes to files or directories on a container's filesystem\n"
+	"  exec       Execute a command in a running container\n"
 	"  kill       Kill one or more running containers\n"
 	"  logs       Fetch the logs of a container\n"
 	"  restart    Restart one or more containers\n"
@@ -135,10 +133,10 @@ int cmd_container(struct cli_log *log, int argc, char **argv)
 		{ "wait", cmd_wait },
 		{ "restart", cmd_restart },
 		{ "attach", cmd_attach },
-		{ "exec", cmd_exec },
-		{ "logs", cmd_logs },
 		{ "cp", cmd_cp },
 		{ "diff", cmd_diff },
+		{ "logs", cmd_logs },
+		{ "exec", cmd_exec },
 	};
 	md_error err;
 

@@ -150,43 +150,25 @@ static int parse(const struct cmd_def *d, struct life_flags *f, int argc, char *
 	return r;
 }
 
-/* Each container in turn, its name printed when done (Docker's habit). */
-static int each(struct cli_log *log, int first, int argc, char **argv,
-		int (*fn)(const char *what, const struct life_flags *f, md_error *err),
-		const struct life_flags *f)
+static int do_stop(const char *what, const void *ctx, md_error *err)
 {
-	int status = 0;
-	md_error err;
-
-	for (int i = first; i < argc; i++) {
-		md_error_clear(&err);
-		if (fn(argv[i], f, &err) < 0) {
-			cli_engine_fail(log, &err);
-			status = 1;
-			continue;
-		}
-		puts(argv[i]);
-		fflush(stdout);
-	}
-	return status;
-}
-
-static int do_stop(const char *what, const struct life_flags *f, md_error *err)
-{
+	const struct life_flags *f = ctx;
 	return engine_stop(mydocker_root, what, f->signal, f->timeout, err);
 }
 
-static int do_kill(const char *what, const struct life_flags *f, md_error *err)
+static int do_kill(const char *what, const void *ctx, md_error *err)
 {
+	const struct life_flags *f = ctx;
 	return engine_kill(mydocker_root, what, f->signal, err);
 }
 
-static int do_rm(const char *what, const struct life_flags *f, md_error *err)
+static int do_rm(const char *what, const void *ctx, md_error *err)
 {
+	const struct life_flags *f = ctx;
 	return engine_rm(mydocker_root, what, f->force, f->volumes, err);
 }
 
-static int do_start(const char *what, const struct life_flags *f, md_error *err)
+static int do_start(const char *what, const void *ctx, md_error *err)
 {
 	struct engine_start_request req = { .root = mydocker_root, .what = what };
 	struct engine_run_result res;
@@ -195,8 +177,10 @@ static int do_start(const char *what, const struct life_flags *f, md_error *err)
 	return engine_start(&req, &res, &detached, err);
 }
 
-static int do_restart(const char *what, const struct life_flags *f, md_error *err)
+static int do_restart(const char *what, const void *ctx, md_error *err)
 {
+	const struct life_flags *f = ctx;
+
 	if (engine_stop(mydocker_root, what, f->signal, f->timeout, err) < 0)
 		return -1;
 	return do_start(what, f, err);
@@ -209,59 +193,57 @@ static const struct option stop_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int cmd_stop(struct cli_log *log, int argc, char **argv)
+static const struct option kill_opts[] = {
+	{ "signal", required_argument, NULL, 's' },
+	{ "help", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option rm_opts[] = {
+	{ "force", no_argument, NULL, 'f' },
+	{ "volumes", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Flags, then fn for each container. */
+static int each_with(const struct cmd_def *d, struct cli_log *log, int argc, char **argv,
+		     int (*fn)(const char *what, const void *ctx, md_error *err))
 {
-	static const struct cmd_def d = { "stop", stop_usage, "s:t:", stop_opts, 1, -1, 125 };
 	struct life_flags f;
 	int status;
 
-	if (parse(&d, &f, argc, argv, log, &status) != 0)
+	if (parse(d, &f, argc, argv, log, &status) != 0)
 		return status;
-	return each(log, optind, argc, argv, do_stop, &f);
+	return cli_each_container(log, optind, argc, argv, fn, &f);
+}
+
+int cmd_stop(struct cli_log *log, int argc, char **argv)
+{
+	static const struct cmd_def d = { "stop", stop_usage, "s:t:", stop_opts, 1, -1, 125 };
+
+	return each_with(&d, log, argc, argv, do_stop);
 }
 
 int cmd_restart(struct cli_log *log, int argc, char **argv)
 {
 	static const struct cmd_def d = { "restart", restart_usage, "s:t:", stop_opts, 1, -1, 125 };
-	struct life_flags f;
-	int status;
 
-	if (parse(&d, &f, argc, argv, log, &status) != 0)
-		return status;
-	return each(log, optind, argc, argv, do_restart, &f);
+	return each_with(&d, log, argc, argv, do_restart);
 }
 
 int cmd_kill(struct cli_log *log, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "signal", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cmd_def d = { "kill", kill_usage, "s:", opts, 1, -1, 125 };
-	struct life_flags f;
-	int status;
+	static const struct cmd_def d = { "kill", kill_usage, "s:", kill_opts, 1, -1, 125 };
 
-	if (parse(&d, &f, argc, argv, log, &status) != 0)
-		return status;
-	return each(log, optind, argc, argv, do_kill, &f);
+	return each_with(&d, log, argc, argv, do_kill);
 }
 
 int cmd_rm(struct cli_log *log, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "volumes", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cmd_def d = { "rm", rm_usage, "fv", opts, 1, -1, 125 };
-	struct life_flags f;
-	int status;
+	static const struct cmd_def d = { "rm", rm_usage, "fv", rm_opts, 1, -1, 125 };
 
-	if (parse(&d, &f, argc, argv, log, &status) != 0)
-		return status;
-	return each(log, optind, argc, argv, do_rm, &f);
+	return each_with(&d, log, argc, argv, do_rm);
 }
 
 int cmd_wait(struct cli_log *log, int argc, char **argv)
@@ -318,7 +300,7 @@ static int start_boot(struct cli_log *log, const struct life_flags *f)
 		md_strv_free(ids);
 		return cli_engine_fail(log, &err);
 	}
-	status = each(log, 0, (int)md_strv_len(ids), ids, do_start, f);
+	status = cli_each_container(log, 0, (int)md_strv_len(ids), ids, do_start, f);
 	md_strv_free(ids);
 	return status;
 }
@@ -355,7 +337,7 @@ int cmd_start(struct cli_log *log, int argc, char **argv)
 	if (f.boot)
 		return start_boot(log, &f);
 	if (!f.attach && !f.interactive)
-		return each(log, optind, argc, argv, do_start, &f);
+		return cli_each_container(log, optind, argc, argv, do_start, &f);
 	if (argc - optind > 1) {
 		md_error_set(&err, 0, "you cannot start and attach multiple containers at once");
 		return cli_engine_fail(log, &err);

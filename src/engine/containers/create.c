@@ -445,7 +445,8 @@ static int run_new(const struct engine_run_request *r, const struct container_re
 	struct build_ctx b = { r, rec };
 	int ret;
 
-	if (run_wants_monitor(r))
+	if (run_wants_monitor(r) ||
+	    health_interval_ms(rec->config.healthcheck, &(long){ 0 }, &(long){ 0 }) == 0)
 		return run_detached(r, rec, layers, entry, res, err);
 	ret = run_record(&r->io, r->root, rec->id, layers, build_config, &b, res, err);
 	store_release(entry);

@@ -153,7 +153,7 @@ static int set_running(struct container_record *c, void *ctx, md_error *err)
 	st->finished_at[0] = '\0';
 	free(st->error);
 	st->error = NULL;
-	md_json_putp(&st->health);
+	health_on_start(st, c->config.healthcheck);
 	st->pid_start = 0;
 	state_proc_start_time(r->pid, &st->pid_start, NULL, NULL);
 	md_rfc3339_now(st->started_at, sizeof(st->started_at));
@@ -470,33 +470,13 @@ static bool restart_after(const char *root, const char *id, long delay_ms)
 	return records_update(root, id, count_restart, &go, &err) == 0 && go;
 }
 
-struct load_ctx {
-	const char *root, *id;
-};
-
-/* The config the container ran with (ROOT/containers/ID/config.json). */
-static int stored_config(void *ctx, json_object **out, md_error *err)
-{
-	const struct load_ctx *l = ctx;
-	cleanup_free char *path = records_path(l->root, l->id, "config.json"), *text = NULL;
-
-	if (md_read_file(path, &text, NULL, err) < 0)
-		return -1;
-	*out = json_tokener_parse(text);
-	if (!json_object_is_type(*out, json_type_object)) {
-		md_json_putp(out);
-		return md_error_set(err, 0, "`%s`: not an OCI config", path);
-	}
-	return 0;
-}
-
 /* The restart itself, in this process (the init's parent again). */
 static int restart(const char *root, const char *id, const char *image, int lock_fd,
 		   long long delay_ms, md_error *err)
 {
-	struct load_ctx lc = { root, id };
+	struct run_stored lc = { root, id };
 	struct detach_request r = {
-		.root = root, .id = id, .make = stored_config, .make_ctx = &lc
+		.root = root, .id = id, .make = run_stored_config, .make_ctx = &lc
 	};
 	struct launch l = {
 		.root = root, .id = id, .lock_fd = lock_fd, .client_fd = -1, .delay_ms = delay_ms

@@ -162,14 +162,9 @@ int run_record(const struct engine_io *io, const char *root, const char *id, cha
 	return ret;
 }
 
-/* The store's copy of the container's config (start uses it again). */
-struct load_ctx {
-	const char *root, *id;
-};
-
-static int load_config(void *ctx, json_object **out, md_error *err)
+int run_stored_config(void *ctx, json_object **out, md_error *err)
 {
-	const struct load_ctx *l = ctx;
+	const struct run_stored *l = ctx;
 	cleanup_free char *path = records_path(l->root, l->id, "config.json"), *text = NULL;
 
 	if (md_read_file(path, &text, NULL, err) < 0)
@@ -215,10 +210,10 @@ static int start_claimed(const struct engine_start_request *r, const struct cont
 			 struct store_entry *entry, struct engine_run_result *res, bool *detached,
 			 md_error *err)
 {
-	struct load_ctx l = { r->root, c->id };
+	struct run_stored l = { r->root, c->id };
 	struct detach_request d = { .root = r->root,
 				    .id = c->id,
-				    .make = load_config,
+				    .make = run_stored_config,
 				    .make_ctx = &l,
 				    .attach = r->attach,
 				    .interactive = c->config.open_stdin,

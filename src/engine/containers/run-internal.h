@@ -59,6 +59,13 @@ typedef int (*run_config_fn)(void *ctx, json_object **config, md_error *err);
 int run_record(const struct engine_io *io, const char *root, const char *id, char *const *layers,
 	       run_config_fn make, void *ctx, struct engine_run_result *res, md_error *err);
 
+/* A run_config_fn for a container made before: the OCI config it ran
+ * with, ROOT/containers/ID/config.json (ctx: struct run_stored). */
+struct run_stored {
+	const char *root, *id;
+};
+int run_stored_config(void *ctx, json_object **out, md_error *err);
+
 /* --rm: the container and its anonymous volumes go; failures to the log. */
 void run_remove(const struct engine_io *io, const char *root, const char *id);
 
