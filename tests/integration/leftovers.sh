@@ -71,7 +71,7 @@ list() {
 				print "mount " $5
 			next
 		}
-		$0 ~ /mydocker(-runtime)? |core-drive / && $0 !~ /leftovers\.sh|tests\/run/ &&
+		$0 ~ /mydocker(-runtime|-monitor)? |core-drive / && $0 !~ /leftovers\.sh|tests\/run/ &&
 		    $1 != self && $2 !~ /(^|\/)awk$/ {
 			pid = $1; sub(/^ +/, "")
 			if (index($0, r)) { print "process " $0; next }

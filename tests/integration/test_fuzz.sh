@@ -2,7 +2,7 @@
 # The libFuzzer targets (tests/fuzz/fuzz_NAME.c, built by `make fuzz` into
 # build-fuzz/), one test each. They fuzz once per tests/run: in the round of
 # the first build (`build` under `make check`), for FUZZ_BUDGET seconds in
-# all (default 90) split evenly between the targets; the other rounds only
+# all (default 60) split evenly between the targets; the other rounds only
 # replay the seed corpus. A crash, sanitizer report, leak or timeout fails
 # the test and prints the input in base64. The corpus is fuzzed in a
 # temporary copy: the repository is never written. See docs/fuzzing.md.
@@ -27,7 +27,7 @@ fuzz_this_round() {
 fuzz_seconds() {
 	local n t max
 	n=$(find tests/fuzz -maxdepth 1 -name 'fuzz_*.c' | wc -l)
-	t=$(( ${FUZZ_BUDGET:-90} / (n > 0 ? n : 1) ))
+	t=$(( ${FUZZ_BUDGET:-60} / (n > 0 ? n : 1) ))
 	max=$(( ${TEST_TIMEOUT:-60} - 20 ))
 	[ "$t" -gt "$max" ] && t=$max
 	[ "$t" -lt 5 ] && t=5
