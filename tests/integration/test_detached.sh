@@ -202,12 +202,15 @@ t_detached_run_killed_randomly() {
 	local i p ids left
 	det_begin
 	for i in $(seq 20); do
-		timeout 20 "$MYDOCKER" --root "$R" run -d busybox sleep 100 >/dev/null 2>&1 &
+		# mydocker itself, not a timeout wrapper: kill -9 must reach it.
+		"$MYDOCKER" --root "$R" run -d busybox sleep 100 >/dev/null 2>&1 &
 		p=$!
 		sleep "0.0$((RANDOM % 10))"
 		kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	# A killed run's monitor (M) may still be starting its container: its
+	# record is there already, and rm -f waits for it.
 	mdr ps -aq --no-trunc
 	ids=$out
 	[ -n "$ids" ] && mdr rm -f $ids
