@@ -146,14 +146,15 @@ mdr_ok() {
 	[ "$rc" = 0 ] || fail "mydocker $*: rc $rc: $err"
 }
 
-# store_busybox NAME: store_begin NAME, with the busybox test image
-# (tests/images/make-busybox-image) loaded in the store and tagged "bb".
+# store_busybox NAME [TAG]: store_begin NAME, with the busybox test image
+# (tests/images/make-busybox-image) loaded in the store and tagged TAG
+# (default "bb").
 store_busybox() {
 	local archive
 	store_begin "$1"
 	archive=$(tests/images/make-busybox-image) || fail "make-busybox-image"
 	mdr load -i "$archive"
 	[ "$rc" = 0 ] || fail "load: $err"
-	mdr tag localhost/mdtest/busybox:latest bb
+	mdr tag localhost/mdtest/busybox:latest "${2:-bb}"
 	[ "$rc" = 0 ] || fail "tag: $err"
 }

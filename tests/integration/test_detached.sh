@@ -6,13 +6,7 @@
 # image loaded; store_end kills and removes what is left.
 
 det_begin() {
-	local archive
-	store_begin det
-	archive=$(tests/images/make-busybox-image) || fail "make-busybox-image"
-	mdr load -i "$archive"
-	[ "$rc" = 0 ] || fail "load: $err"
-	mdr tag localhost/mdtest/busybox:latest busybox
-	[ "$rc" = 0 ] || fail "tag: $err"
+	store_busybox det busybox
 }
 
 # The monitor of container $1 (its pid), from the process table.

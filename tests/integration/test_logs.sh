@@ -7,13 +7,7 @@
 # image; store_end removes its containers and the store.
 
 logs_begin() {
-	local archive
-	store_begin logs
-	archive=$(tests/images/make-busybox-image) || fail "make-busybox-image"
-	mdr load -i "$archive"
-	[ "$rc" = 0 ] || fail "load: $err"
-	mdr tag localhost/mdtest/busybox:latest busybox
-	[ "$rc" = 0 ] || fail "tag: $err"
+	store_busybox logs busybox
 }
 
 # logs_run NAME [RUN FLAGS...] -- COMMAND...: run -d, then wait until it
