@@ -395,7 +395,11 @@ static bool cgroup_end(const char *id)
 		return false;
 	if (cgroup_oom_kills(cg, &kills, NULL) < 0)
 		kills = 0;
-	cgroup_destroy(cg, &err);
+	/* Killed processes may take a moment to leave the cgroup (many
+	 * containers ending at once, a slow machine): try again before
+	 * giving up, or the cgroup would outlive the container. */
+	for (int i = 0; cgroup_destroy(cg, &err) < 0 && i < 100; i++)
+		md_sleep_ms(20);
 	cgroup_free(cg);
 	return kills > 0;
 }
