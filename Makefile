@@ -10,13 +10,14 @@
 # which is the natural name of the spec's linux section.
 CC ?= gcc
 BUILD ?= build
-PKGS := json-c libseccomp libcap libsystemd libarchive libcrypto
+PKGS := json-c libseccomp libcap libsystemd libarchive libcrypto libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # libarchive and libcrypto are dlopen()ed by the images code when it first
-# needs them (src/engine/images/libs.h): the programs do not link them, so
-# no other start pays for loading them. The tests call them directly.
+# needs them (src/engine/images/libs.h), libcurl by the registry client
+# (src/engine/registry/curl-lib.h): the programs do not link them, so no
+# other start pays for loading them. The tests call them directly.
 PKG_LIBS := $(shell pkg-config --libs json-c libseccomp libcap libsystemd)
-IMAGE_LIBS := $(shell pkg-config --libs libarchive libcrypto)
+IMAGE_LIBS := $(shell pkg-config --libs libarchive libcrypto libcurl)
 
 # Our flags live in MD_*; the user's CPPFLAGS, CFLAGS and LDFLAGS come after
 # them, so `make CFLAGS=-O0` or a packager's flags change the optimisation
