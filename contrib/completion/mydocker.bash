@@ -6,8 +6,8 @@
 # The flag lists follow the man pages (docs/man/*.scd); the test
 # tests/integration/test_docs.sh holds them to each other.
 
-_mydocker_global_flags="--log-format --log --debug --root -h --help -v --version"
-_mydocker_global_args="--log-format --log --root"
+_mydocker_global_flags="--log-format --log --debug --root --insecure-registry -h --help -v --version"
+_mydocker_global_args="--log-format --log --root --insecure-registry"
 _mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems

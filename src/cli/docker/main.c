@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* mydocker: the Docker-style command line. Global flags, then a command. */
 #include "cli/docker/commands.h"
+#include "cli/docker/registry-opts.h"
 #include "engine/helpers.h"
 #include "engine/paths.h"
 #include "util/sealed-exe.h"
@@ -22,6 +23,8 @@ static const char usage[] =
 	"      --debug                 log debug records too\n"
 	"      --root DIR              the image and container store (default\n"
 	"                              $MYDOCKER_ROOT, else /var/lib/mydocker)\n"
+	"      --insecure-registry HOST  allow plain HTTP and unverified TLS to\n"
+	"                              this registry (HOST or HOST:PORT; repeatable)\n"
 	"  -h, --help                  print this help\n"
 	"  -v, --version               print the version\n"
 	"\n"
@@ -105,12 +108,13 @@ static const struct command commands[] = {
 
 static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *err)
 {
-	enum { OPT_LOG_FORMAT = 256, OPT_LOG, OPT_DEBUG, OPT_ROOT };
+	enum { OPT_LOG_FORMAT = 256, OPT_LOG, OPT_DEBUG, OPT_ROOT, OPT_INSECURE };
 	static const struct option opts[] = {
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "insecure-registry", required_argument, NULL, OPT_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
@@ -136,6 +140,10 @@ static int parse_globals(struct cli_log *log, int argc, char **argv, md_error *e
 				return md_error_set(err, 0, "--root: `%s` is not an absolute path",
 						    optarg);
 			mydocker_root = optarg;
+			break;
+		case OPT_INSECURE:
+			if (cli_insecure_registry_add(optarg, err) < 0)
+				return -1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
