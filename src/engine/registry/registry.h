@@ -83,7 +83,7 @@ int registry_blob_exists(struct registry *r, const char *digest, bool *exists, m
 int registry_mount_blob(struct registry *r, const char *digest, const char *from_path,
 			bool *mounted, md_error *err);
 
-/* Upload size bytes read from fd (from its current offset) as blob
+/* Upload size bytes read from fd (from offset 0, with pread) as blob
  * digest: POST, then one PUT (monolithic) when size <= chunk, else PATCHes
  * of chunk bytes then the closing PUT. chunk 0: a default (32 MiB).
  * progress (may be NULL) gets the bytes sent so far. */
