@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root --insecure-registry -h --help -v --version"
 _mydocker_global_args="--log-format --log --root --insecure-registry"
-_mydocker_commands="run ps rm start container import export commit volume images image load save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
+_mydocker_commands="run ps rm start container import export commit volume images image load push save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -70,6 +70,8 @@ _mydocker_image_flags="--help"
 _mydocker_image_commands="history inspect load ls rm save tag"
 _mydocker_load_flags="-i --input -q --quiet --help"
 _mydocker_load_args="-i --input"
+_mydocker_push_flags="-q --quiet --authfile --cert-dir --help"
+_mydocker_push_args="--authfile --cert-dir"
 _mydocker_save_flags="-o --output --help"
 _mydocker_save_args="-o --output"
 _mydocker_tag_flags="--help"
@@ -157,7 +159,7 @@ _mydocker() {
 	container) _mydocker_container "$cmd_at" ;;
 	volume) _mydocker_volume "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
-	images | image | load | save | tag | rmi | history | inspect)
+	images | image | load | push | save | tag | rmi | history | inspect)
 		_mydocker_image_cmd "$cmd" "$cmd_at" ;;
 	esac
 }
@@ -397,7 +399,7 @@ _mydocker_image_names() {
 		sed -e 's/^"//' -e 's/"[[:space:]]*:$//' -e 's|^docker\.io/library/||' -e 's|^docker\.io/||')
 }
 
-# mydocker images, image, load, save, tag, rmi, history, inspect: flags,
+# mydocker images, image, load, pull, push, save, tag, rmi, history, inspect: flags,
 # their values (files, formats), image names; image's own commands first.
 _mydocker_image_cmd() {
 	local cmd=$1 flags args _mydocker_plain

@@ -87,6 +87,8 @@ int cmd_rmi(struct cli_log *log, int argc, char **argv);
 int cmd_history(struct cli_log *log, int argc, char **argv);
 int cmd_inspect(struct cli_log *log, int argc, char **argv);
 int cmd_image(struct cli_log *log, int argc, char **argv);
+/* push.c */
+int cmd_push(struct cli_log *log, int argc, char **argv);
 /* volume.c */
 int cmd_volume(struct cli_log *log, int argc, char **argv);
 
