@@ -90,6 +90,7 @@ t_fuzz_changes() { fuzz_target changes; }
 t_fuzz_manifest() { fuzz_target manifest; }
 t_fuzz_mounts() { fuzz_target mounts; }
 t_fuzz_load() { fuzz_target load; }
+t_fuzz_www_auth() { fuzz_target www_auth; }
 
 # Every target has its test above and a seed corpus.
 t_fuzz_targets_listed() {

@@ -57,7 +57,8 @@
 #define IMAGES_CRYPTO_FUNCS(X) \
 	X(EVP_MD_CTX_new) X(EVP_DigestFinal_ex) \
 	X(EVP_DigestInit_ex) X(EVP_DigestUpdate) \
-	X(EVP_MD_CTX_free) X(EVP_sha256)
+	X(EVP_MD_CTX_free) X(EVP_sha256) \
+	X(EVP_EncodeBlock) X(EVP_DecodeBlock)
 /* clang-format on */
 
 #define IMAGES_LIBS_FIELD(f) __typeof__(f) *f;
@@ -138,6 +139,8 @@ const char *images_libs_error(void);
 #define EVP_DigestUpdate (images_libs.EVP_DigestUpdate)
 #define EVP_MD_CTX_free (images_libs.EVP_MD_CTX_free)
 #define EVP_sha256 (images_libs.EVP_sha256)
+#define EVP_EncodeBlock (images_libs.EVP_EncodeBlock)
+#define EVP_DecodeBlock (images_libs.EVP_DecodeBlock)
 /* clang-format on */
 #endif
 
