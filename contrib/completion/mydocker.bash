@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root --insecure-registry -h --help -v --version"
 _mydocker_global_args="--log-format --log --root --insecure-registry"
-_mydocker_commands="run ps rm start container import export commit volume images image load push save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
+_mydocker_commands="run ps rm start container import export commit volume images image load pull push save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -16,13 +16,14 @@ _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workd
 	--read-only -v --volume --mount --tmpfs -d --detach --detach-keys --restart
 	--stop-signal --stop-timeout --init -l --label --label-file --log-driver --log-opt
 	--health-cmd --health-interval --health-timeout --health-retries
-	--health-start-period --no-healthcheck"
+	--health-start-period --no-healthcheck --pull --platform"
 _mydocker_run_args="-e --env -h --hostname -w --workdir -m --memory --memory-swap
 	--cpus -c --cpu-shares --cpuset-cpus --cpuset-mems --pids-limit --security-opt
 	--cap-add --cap-drop --device --device-cgroup-rule -u --user --env-file --name
 	--entrypoint -v --volume --mount --tmpfs --detach-keys --restart --stop-signal
 	--stop-timeout -l --label --label-file --log-driver --log-opt --health-cmd
-	--health-interval --health-timeout --health-retries --health-start-period"
+	--health-interval --health-timeout --health-retries --health-start-period
+	--pull --platform"
 _mydocker_cp_flags="-a --archive -L --follow-link -q --quiet --help"
 _mydocker_diff_flags="--help"
 _mydocker_exec_flags="-d --detach --detach-keys -e --env --env-file -i --interactive
@@ -70,6 +71,8 @@ _mydocker_image_flags="--help"
 _mydocker_image_commands="history inspect load ls rm save tag"
 _mydocker_load_flags="-i --input -q --quiet --help"
 _mydocker_load_args="-i --input"
+_mydocker_pull_flags="--platform -q --quiet --authfile --cert-dir --help"
+_mydocker_pull_args="--platform --authfile --cert-dir"
 _mydocker_push_flags="-q --quiet --authfile --cert-dir --help"
 _mydocker_push_args="--authfile --cert-dir"
 _mydocker_save_flags="-o --output --help"
@@ -159,7 +162,7 @@ _mydocker() {
 	container) _mydocker_container "$cmd_at" ;;
 	volume) _mydocker_volume "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
-	images | image | load | push | save | tag | rmi | history | inspect)
+	images | image | load | pull | push | save | tag | rmi | history | inspect)
 		_mydocker_image_cmd "$cmd" "$cmd_at" ;;
 	esac
 }
@@ -177,6 +180,8 @@ _mydocker_run() {
 	--name | --entrypoint | -v | --volume | --mount | --tmpfs) return ;;
 	--restart) _mydocker_reply no on-failure always unless-stopped; return ;;
 	--log-driver) _mydocker_reply json-file none; return ;;
+	--pull) _mydocker_reply missing always never; return ;;
+	--platform) return ;;
 	--label-file) _mydocker_files; return ;;
 	--security-opt) _mydocker_reply seccomp=unconfined seccomp=; compopt -o nospace 2>/dev/null; return ;;
 	--cap-add | --cap-drop) _mydocker_reply $_mydocker_caps; return ;;

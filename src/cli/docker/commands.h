@@ -5,6 +5,8 @@
 #include "cli/common/log.h"
 #include "engine/containers/run.h"
 
+#include <stdio.h>
+
 #define MYDOCKER_VERSION "0.1.0"
 
 /* The image and container store: --root, else $MYDOCKER_ROOT, else
@@ -89,6 +91,14 @@ int cmd_inspect(struct cli_log *log, int argc, char **argv);
 int cmd_image(struct cli_log *log, int argc, char **argv);
 /* push.c */
 int cmd_push(struct cli_log *log, int argc, char **argv);
+/* pull.c: pull, and run's pull of an image it lacks (--pull), whose
+ * output goes to stderr without the final name (to_stderr). */
+struct cli_pull_opts {
+	const char *platform, *auth_file, *cert_dir;
+	bool quiet, to_stderr;
+};
+int cli_pull(const char *what, const struct cli_pull_opts *po, FILE *out, md_error *err);
+int cmd_pull(struct cli_log *log, int argc, char **argv);
 /* volume.c */
 int cmd_volume(struct cli_log *log, int argc, char **argv);
 

@@ -55,6 +55,7 @@ static const char usage[] =
 	"  images     List images\n"
 	"  image      Manage images (inspect, ls, rm, history, load, save, tag)\n"
 	"  load       Load images from a tar archive or STDIN\n"
+	"  pull       Download an image from a registry\n"
 	"  push       Upload an image to a registry\n"
 	"  save       Save one or more images to a tar archive\n"
 	"  tag        Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
@@ -85,6 +86,7 @@ static const struct command commands[] = {
 	{ "images", cmd_images },
 	{ "image", cmd_image },
 	{ "load", cmd_load },
+	{ "pull", cmd_pull },
 	{ "push", cmd_push },
 	{ "save", cmd_save },
 	{ "tag", cmd_tag },

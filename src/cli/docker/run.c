@@ -53,6 +53,9 @@ static const char run_usage[] =
 	"      --entrypoint CMD      run CMD instead of the image's entrypoint\n"
 	"                            (\"\" clears it)\n"
 	"      --read-only           mount the container's root filesystem read-only\n"
+	"      --pull POLICY         pull the image first: missing (default: when\n"
+	"                            the store lacks it), always, never\n"
+	"      --platform OS/ARCH    the platform to pull (default: this host's)\n"
 	"  -v, --volume [SRC:]DST[:OPTS]  bind a host path (SRC absolute) or mount a\n"
 	"                            volume (SRC a name; none: an anonymous one) at DST\n"
 	"      --mount type=bind|volume|tmpfs,src=...,dst=...[,readonly...]  a mount,\n"
@@ -68,6 +71,8 @@ struct run_opts {
 	char **devices, **device_rules;
 	char *seccomp_text;    /* the --security-opt seccomp=FILE profile */
 	char **binds, **tmpfs; /* -v and --tmpfs as given */
+	const char *pull;      /* --pull: missing (default), always, never */
+	const char *platform;  /* --platform, for that pull */
 };
 
 enum {
@@ -90,6 +95,8 @@ enum {
 	OPT_READ_ONLY,
 	OPT_MOUNT,
 	OPT_TMPFS,
+	OPT_PULL,
+	OPT_PLATFORM,
 };
 
 static const struct option run_options[] = {
@@ -117,6 +124,8 @@ static const struct option run_options[] = {
 	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
 	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "pull", required_argument, NULL, OPT_PULL },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "volume", required_argument, NULL, 'v' },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
@@ -340,6 +349,18 @@ static int parse_flag(struct run_opts *o, int c, md_error *err)
 	case OPT_DEVICE_CGROUP_RULE:
 		md_strv_push(&o->device_rules, optarg);
 		return 0;
+	case OPT_PULL:
+		if (strcmp(optarg, "missing") != 0 && strcmp(optarg, "always") != 0 &&
+		    strcmp(optarg, "never") != 0)
+			return md_error_set(err, 0,
+					    "invalid pull option: '%s': must be one of "
+					    "\"always\", \"missing\" or \"never\"",
+					    optarg);
+		o->pull = optarg;
+		return 0;
+	case OPT_PLATFORM:
+		o->platform = optarg;
+		return 0;
 	case OPT_HELP:
 		fputs(run_usage, stdout);
 		return 1;
@@ -471,6 +492,35 @@ static void run_opts_free(struct run_opts *o)
 	run_life_free(&o->req.life);
 }
 
+/* Pull the image to run, its output on stderr (Docker's run). */
+static int run_pull(const struct run_opts *o, md_error *err)
+{
+	struct cli_pull_opts po = { .platform = o->platform, .to_stderr = true };
+
+	return cli_pull(o->req.image, &po, stderr, err);
+}
+
+/* engine_run, with the image pulled first as --pull says: always, or
+ * when the store lacks it (missing, Docker's default). */
+static int run_with_pull(struct run_opts *o, struct engine_run_result *res, md_error *err)
+{
+	const char *pull = o->pull ? o->pull : "missing";
+	int r;
+
+	if (o->req.image && strcmp(pull, "always") == 0 && run_pull(o, err) < 0)
+		return -1;
+	r = engine_run(&o->req, res, err);
+	if (r < 0 && o->req.image && strcmp(pull, "missing") == 0 && err->errnum == ENOENT &&
+	    md_str_has_prefix(err->msg, "Unable to find image ")) {
+		fprintf(stderr, "%s\n", err->msg);
+		md_error_clear(err);
+		if (run_pull(o, err) < 0)
+			return -1;
+		r = engine_run(&o->req, res, err);
+	}
+	return r;
+}
+
 int cmd_run(struct cli_log *log, int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -484,7 +534,7 @@ int cmd_run(struct cli_log *log, int argc, char **argv)
 	r = parse_run(&o, argc, argv, &err);
 	if (r == 0) {
 		cli_engine_io(&o.req.io, o.interactive, log);
-		r = engine_run(&o.req, &res, &err);
+		r = run_with_pull(&o, &res, &err);
 	}
 	detach = o.req.life.detach;
 	run_opts_free(&o);

@@ -185,6 +185,8 @@ static size_t on_write(char *data, size_t size, size_t n, void *arg)
 		r->error_body[r->error_len] = '\0';
 		return len;
 	}
+	if (x->q->max_body == 0)
+		return len; /* no body expected: dropped */
 	if (x->received + len > x->q->max_body) {
 		x->too_long = true;
 		return CURL_WRITEFUNC_ERROR;
@@ -339,18 +341,21 @@ static int curl_errnum(CURLcode rc)
 
 static int xfer_failed(struct xfer *x, CURLcode rc, const char *errbuf, md_error *err)
 {
+	/* The URL without its query: an upload's carries a long state token. */
+	int url_len = (int)strcspn(x->q->url, "?");
+
 	if (x->sink_failed) {
 		*err = x->sink_err;
 		return -1;
 	}
 	if (x->too_long)
-		return md_error_set(err, EFBIG,
-				    "%s %s: the server sent more than the %llu bytes expected",
-				    x->q->method, x->q->url, (unsigned long long)x->q->max_body);
+		return md_error_set(
+			err, EFBIG, "%s %.*s: the server sent more than the %llu bytes expected",
+			x->q->method, url_len, x->q->url, (unsigned long long)x->q->max_body);
 	if (rc == CURLE_TOO_MANY_REDIRECTS)
-		return md_error_set(err, ELOOP, "%s %s: more than %ld redirects", x->q->method,
-				    x->q->url, MAX_REDIRECTS);
-	return md_error_set(err, curl_errnum(rc), "%s %s: %s", x->q->method, x->q->url,
+		return md_error_set(err, ELOOP, "%s %.*s: more than %ld redirects", x->q->method,
+				    url_len, x->q->url, MAX_REDIRECTS);
+	return md_error_set(err, curl_errnum(rc), "%s %.*s: %s", x->q->method, url_len, x->q->url,
 			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 

@@ -27,10 +27,10 @@ struct pull_opts {
 };
 
 struct pull_result {
-	char ref[512];                  /* the full reference pulled */
-	char digest[BLOB_DIGEST_MAX];   /* what the tag named (index or manifest) */
-	char id[BLOB_DIGEST_MAX];       /* the image id */
-	bool fresh;                     /* false when the store had it already */
+	char ref[512];                /* the full reference pulled */
+	char digest[BLOB_DIGEST_MAX]; /* what the tag named (index or manifest) */
+	char id[BLOB_DIGEST_MAX];     /* the image id */
+	bool fresh;                   /* false when the store had it already */
 };
 
 /* ref as a user typed it ("busybox", "localhost:5000/a/b@sha256:..."). An

@@ -71,8 +71,8 @@ int registry_get_manifest(struct registry *r, const char *ref, char **data, size
  * size: more is an error). The caller checks the digest (blob_writer).
  * Thread-safe. progress (may be NULL) is called with the bytes so far. */
 typedef int (*registry_sink)(void *arg, const void *data, size_t len, md_error *err);
-int registry_get_blob(struct registry *r, const char *digest, uint64_t max_size,
-		      registry_sink sink, void *arg, md_error *err);
+int registry_get_blob(struct registry *r, const char *digest, uint64_t max_size, registry_sink sink,
+		      void *arg, md_error *err);
 
 /* HEAD of a blob: *exists. */
 int registry_blob_exists(struct registry *r, const char *digest, bool *exists, md_error *err);
@@ -88,8 +88,8 @@ int registry_mount_blob(struct registry *r, const char *digest, const char *from
  * of chunk bytes then the closing PUT. chunk 0: a default (32 MiB).
  * progress (may be NULL) gets the bytes sent so far. */
 typedef void (*registry_progress)(void *arg, uint64_t done);
-int registry_put_blob(struct registry *r, const char *digest, int fd, uint64_t size,
-		      uint64_t chunk, registry_progress progress, void *arg, md_error *err);
+int registry_put_blob(struct registry *r, const char *digest, int fd, uint64_t size, uint64_t chunk,
+		      registry_progress progress, void *arg, md_error *err);
 
 /* PUT a manifest (or index) under ref (a tag or its digest). */
 int registry_put_manifest(struct registry *r, const char *ref, const char *media_type,
