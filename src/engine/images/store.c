@@ -499,7 +499,10 @@ static int read_record(struct image_store *s, const char *id, json_object **out,
 	return 0;
 }
 
-static int write_record(struct image_store *s, const struct image_info *i, md_error *err)
+/* digests: the record's "digests" (index digests that name the image),
+ * kept as they are; may be NULL. */
+static int write_record(struct image_store *s, const struct image_info *i, json_object *digests,
+			md_error *err)
 {
 	cleanup_json json_object *o = json_object_new_object();
 	cleanup_free char *name = record_name(i->id);
@@ -507,6 +510,8 @@ static int write_record(struct image_store *s, const struct image_info *i, md_er
 	json_object_object_add(o, "id", json_object_new_string(i->id));
 	json_object_object_add(o, "manifest", json_object_new_string(i->manifest));
 	json_object_object_add(o, "loaded", json_object_new_int64(i->loaded));
+	if (digests)
+		json_object_object_add(o, "digests", json_object_get(digests));
 	return write_atomic(s->imagesfd, name,
 			    json_object_to_json_string_ext(
 				    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
@@ -527,7 +532,7 @@ static int add_locked(struct image_store *s, const char *manifest_digest, md_err
 	if (r == 0) {
 		/* a second add keeps the first one's time */
 		i.loaded = old ? json_object_get_int64(md_json_member(old, "loaded")) : time(NULL);
-		r = write_record(s, &i, err);
+		r = write_record(s, &i, md_json_member_of(old, "digests", json_type_array), err);
 	}
 	image_info_free(&i);
 	return r;
@@ -741,7 +746,52 @@ static int find_prefix(struct image_store *s, const char *what, const char *pref
 	return found ? 0 : md_error_set(err, ENOENT, "No such image: %s", what);
 }
 
-/* The image whose manifest is digest. */
+/* Whether a record names digest as its manifest or as an index's. */
+static bool record_has_digest(json_object *rec, const char *digest)
+{
+	json_object *list = md_json_member_of(rec, "digests", json_type_array);
+	const char *m = md_json_string(rec, "manifest");
+
+	if (m && strcmp(m, digest) == 0)
+		return true;
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		const char *d = json_object_get_string(json_object_array_get_idx(list, i));
+
+		if (d && strcmp(d, digest) == 0)
+			return true;
+	}
+	return false;
+}
+
+int image_store_add_digest(struct image_store *s, const char *id, const char *digest, md_error *err)
+{
+	cleanup_json json_object *rec = NULL;
+	struct image_info i = { 0 };
+	json_object *list;
+	int r;
+
+	if (digest_check(digest, err) < 0 || image_store_lock(s, err) < 0)
+		return -1;
+	r = read_record(s, id, &rec, err);
+	if (r == 0 && !rec)
+		r = md_error_set(err, ENOENT, "No such image: %s", id);
+	if (r == 0 && !record_has_digest(rec, digest)) {
+		snprintf(i.id, sizeof(i.id), "%s", id);
+		snprintf(i.manifest, sizeof(i.manifest), "%s", md_json_string(rec, "manifest"));
+		i.loaded = json_object_get_int64(md_json_member(rec, "loaded"));
+		list = md_json_member_of(rec, "digests", json_type_array);
+		if (!list) {
+			list = json_object_new_array();
+			json_object_object_add(rec, "digests", list);
+		}
+		json_object_array_add(list, json_object_new_string(digest));
+		r = write_record(s, &i, list, err);
+	}
+	image_store_unlock(s);
+	return r;
+}
+
+/* The image whose manifest (or index) is digest. */
 static int find_manifest(struct image_store *s, const char *what, const char *digest, char **id,
 			 md_error *err)
 {
@@ -755,7 +805,7 @@ static int find_manifest(struct image_store *s, const char *what, const char *di
 		md_error ignored;
 
 		if (read_record(s, ids[i], &rec, &ignored) == 0 && rec &&
-		    !strcmp(md_json_string(rec, "manifest"), digest))
+		    record_has_digest(rec, digest))
 			*id = xstrdup(ids[i]);
 	}
 	return *id ? 0 : md_error_set(err, ENOENT, "No such image: %s", what);

@@ -18,7 +18,9 @@
  *                                writer; swept when unlocked)
  *   ROOT/images/HEX.json         one image: {"id": "sha256:HEX" (the
  *                                config's digest), "manifest": its
- *                                manifest's digest, "loaded": unix seconds}
+ *                                manifest's digest, "loaded": unix seconds,
+ *                                "digests": [index digests that a pull
+ *                                resolved to it] (optional)}
  *   ROOT/repositories.json       { "docker.io/library/busybox:latest":
  *                                  "sha256:ID", ... }
  *
@@ -95,6 +97,11 @@ void image_info_free(struct image_info *i);
  * and config blobs are verified against their digests. Adding one that is
  * already there is fine (it keeps its first time, takes the new manifest). */
 int image_store_add(struct image_store *s, const char *manifest_digest, md_error *err);
+
+/* Record that digest (an image index's, as a registry's tag named it) also
+ * names image id: NAME@digest then finds it. */
+int image_store_add_digest(struct image_store *s, const char *id, const char *digest,
+			   md_error *err);
 
 /* Point a tag (NAME:TAG, normalised: busybox is stored as
  * docker.io/library/busybox:latest) at an image id; a tag that named
