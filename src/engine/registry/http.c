@@ -19,6 +19,9 @@
 /* A transfer slower than 1 byte/s for this long has stalled. */
 #define STALL_S 60L
 #define MAX_REDIRECTS 10L
+/* libcurl's receive buffer: 16 KiB by default, a syscall (and a blob and
+ * pipe write) per 16 KiB of a layer; larger is fewer. */
+#define RECV_BUFFER (256L << 10)
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *arg)
 {
@@ -304,6 +307,7 @@ static void set_options(CURL *h, struct http_pool *p, const struct http_req *q, 
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, STALL_S);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);

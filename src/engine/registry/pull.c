@@ -17,6 +17,7 @@
 
 #define DEFAULT_PARALLEL 3
 #define MAX_PARALLEL 16
+#define PIPE_BUFFER (1 << 20)
 
 /* One layer to bring in. */
 struct pull_layer {
@@ -162,6 +163,9 @@ static int layer_fetch(struct pull *p, struct pull_layer *l, md_error *err)
 		}
 		u.fd = fds[0];
 		st.pipe_fd = fds[1];
+		/* Fewer switches between the download and the unpacker (best
+		 * effort: the default 64 KiB works too). */
+		fcntl(fds[1], F_SETPIPE_SZ, PIPE_BUFFER);
 		if (pthread_create(&t, NULL, unpack_main, &u) != 0) {
 			close(fds[0]);
 			close(fds[1]);
