@@ -8,7 +8,7 @@
 
 _mydocker_global_flags="--log-format --log --debug --root --insecure-registry -h --help -v --version"
 _mydocker_global_args="--log-format --log --root --insecure-registry"
-_mydocker_commands="run ps rm start container import export commit volume images image load pull push save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
+_mydocker_commands="run ps rm start container import export commit volume images image load pull push login logout save tag rmi history inspect stop restart kill wait attach logs cp diff pause unpause update top stats exec rename"
 _mydocker_run_flags="-i --interactive -t --tty -e --env -h --hostname -w --workdir
 	-m --memory --memory-swap --cpus -c --cpu-shares --cpuset-cpus --cpuset-mems
 	--pids-limit --security-opt --cap-add --cap-drop --privileged --device
@@ -75,6 +75,11 @@ _mydocker_pull_flags="--platform -q --quiet --authfile --cert-dir --help"
 _mydocker_pull_args="--platform --authfile --cert-dir"
 _mydocker_push_flags="-q --quiet --authfile --cert-dir --help"
 _mydocker_push_args="--authfile --cert-dir"
+_mydocker_login_flags="-u --username -p --password --password-stdin --authfile
+	--cert-dir --help"
+_mydocker_login_args="-u --username -p --password --authfile --cert-dir"
+_mydocker_logout_flags="--authfile --help"
+_mydocker_logout_args="--authfile"
 _mydocker_save_flags="-o --output --help"
 _mydocker_save_args="-o --output"
 _mydocker_tag_flags="--help"
@@ -162,6 +167,7 @@ _mydocker() {
 	container) _mydocker_container "$cmd_at" ;;
 	volume) _mydocker_volume "$cmd_at" ;;
 	import | export | commit) _mydocker_new_image "$cmd" ;;
+	login | logout) _mydocker_login "$cmd" ;;
 	images | image | load | pull | push | save | tag | rmi | history | inspect)
 		_mydocker_image_cmd "$cmd" "$cmd_at" ;;
 	esac
@@ -332,6 +338,20 @@ _mydocker_new_image() {
 	case $cur in
 	-*) _mydocker_reply ${!flags} ;;
 	*) [ "$1" = import ] && _mydocker_files ;;
+	esac
+}
+
+# mydocker login and logout: flags and their values (the auth file, the
+# certificates' directory); the server is the user's to type.
+_mydocker_login() {
+	local flags=_mydocker_${1}_flags args=_mydocker_${1}_args
+	case $prev in
+	--authfile) _mydocker_files; return ;;
+	--cert-dir) _mydocker_files -d; return ;;
+	esac
+	_mydocker_in "$prev" "${!args}" && return
+	case $cur in
+	-*) _mydocker_reply ${!flags} ;;
 	esac
 }
 

@@ -403,3 +403,24 @@ TEST(auth_file_default_env)
 	CHECK_STR(b, "/y/config.json");
 	CHECK_STR(c, "/home/z/.docker/config.json");
 }
+
+TEST(auth_key_domain_forms)
+{
+	static const char *const cases[][2] = {
+		{ HUB_KEY, "docker.io" },
+		{ "index.docker.io", "docker.io" },
+		{ "registry-1.docker.io", "docker.io" },
+		{ "docker.io", "docker.io" },
+		{ "http://localhost:5000/v2/", "localhost:5000" },
+		{ "https://ghcr.io", "ghcr.io" },
+		{ "quay.io/org/repo", "quay.io" },
+		{ "[::1]:5000", "[::1]:5000" },
+		{ "HTTPS://x", "HTTPS:" }, /* Docker's prefixes are lowercase */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		cleanup_free char *d = auth_key_domain(cases[i][0]);
+
+		CHECK_STR(d, cases[i][1]);
+	}
+}

@@ -91,6 +91,9 @@ int cmd_inspect(struct cli_log *log, int argc, char **argv);
 int cmd_image(struct cli_log *log, int argc, char **argv);
 /* push.c */
 int cmd_push(struct cli_log *log, int argc, char **argv);
+/* login.c */
+int cmd_login(struct cli_log *log, int argc, char **argv);
+int cmd_logout(struct cli_log *log, int argc, char **argv);
 /* pull.c: pull, and run's pull of an image it lacks (--pull), whose
  * output goes to stderr without the final name (to_stderr). */
 struct cli_pull_opts {

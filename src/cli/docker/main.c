@@ -57,6 +57,8 @@ static const char usage[] =
 	"  load       Load images from a tar archive or STDIN\n"
 	"  pull       Download an image from a registry\n"
 	"  push       Upload an image to a registry\n"
+	"  login      Log in to a registry\n"
+	"  logout     Log out from a registry\n"
 	"  save       Save one or more images to a tar archive\n"
 	"  tag        Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE\n"
 	"  rmi        Remove one or more images\n"
@@ -88,6 +90,8 @@ static const struct command commands[] = {
 	{ "load", cmd_load },
 	{ "pull", cmd_pull },
 	{ "push", cmd_push },
+	{ "login", cmd_login },
+	{ "logout", cmd_logout },
 	{ "save", cmd_save },
 	{ "tag", cmd_tag },
 	{ "rmi", cmd_rmi },

@@ -383,10 +383,7 @@ char *auth_file_default(void)
 	return xasprintf("%s/.docker/config.json", home);
 }
 
-/* The host a key names, as Docker's convertToHostname reads it: without
- * "http://" or "https://" and without a path; Docker Hub's names as one
- * ("https://index.docker.io/v1/" is docker.io). */
-static char *key_host(const char *key)
+char *auth_key_domain(const char *key)
 {
 	static const char *const hub[] = { "index.docker.io", "registry-1.docker.io" };
 	char *host;
@@ -398,18 +395,15 @@ static char *key_host(const char *key)
 	host = strndup(key, strcspn(key, "/"));
 	if (!host)
 		abort();
-	for (size_t i = 0; i < ARRAY_SIZE(hub); i++) {
-		if (strcmp(host, hub[i]) == 0) {
-			free(host);
-			return xstrdup("docker.io");
-		}
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(hub); i++)
+		if (strcmp(host, hub[i]) == 0)
+			return strcpy(host, "docker.io");
 	return host;
 }
 
 static bool key_matches(const char *file_key, const char *key)
 {
-	cleanup_free char *a = key_host(file_key), *b = key_host(key);
+	cleanup_free char *a = auth_key_domain(file_key), *b = auth_key_domain(key);
 
 	return strcmp(a, b) == 0;
 }

@@ -37,6 +37,13 @@ void www_auth_free(struct www_auth *a);
  * /root/.docker/config.json). Caller frees. */
 char *auth_file_default(void);
 
+/* The registry domain that an auth file's key or login's SERVER names, as
+ * Docker's convertToHostname reads it: without "http://" or "https://"
+ * and without a path; Docker Hub's names (index.docker.io,
+ * registry-1.docker.io, "https://index.docker.io/v1/") are "docker.io".
+ * Caller frees. */
+char *auth_key_domain(const char *key);
+
 /* The credentials saved for key (registry_auth_key). 0 with *user and
  * *password NULL when the file or the entry does not exist; an entry with
  * an "identitytoken" only is treated as none. Caller frees both. */
