@@ -62,7 +62,9 @@ list() {
 		fi
 	done
 	# mounts and processes in one awk: mount points that carry the prefix
-	# or an engine id of the run; mydocker and core-drive processes whose
+	# or an engine id of the run; mydocker and core-drive processes, and the
+	# registry tests' servers (docker-registry, token-server.py,
+	# fault-proxy.py, the network namespace's registry-netns), whose
 	# arguments carry the prefix or whose environment is the run's
 	ps -eo pid=,args= | awk -v r="$R" -v ids=" $IDS " -v self=$$ '
 		FILENAME == "/proc/self/mountinfo" {
@@ -71,7 +73,8 @@ list() {
 				print "mount " $5
 			next
 		}
-		$0 ~ /mydocker(-runtime|-monitor)? |core-drive / && $0 !~ /leftovers\.sh|tests\/run/ &&
+		$0 ~ /mydocker(-runtime|-monitor)? |core-drive |docker-registry |token-server\.py|fault-proxy\.py|registry-netns / &&
+		    $0 !~ /leftovers\.sh|tests\/run/ &&
 		    $1 != self && $2 !~ /(^|\/)awk$/ {
 			pid = $1; sub(/^ +/, "")
 			if (index($0, r)) { print "process " $0; next }
