@@ -41,8 +41,8 @@ static const char login_usage[] =
 	"      --password-stdin   read the password from STDIN (one line)\n"
 	"      --authfile FILE    credentials file (default $REGISTRY_AUTH_FILE, else\n"
 	"                         ~/.docker/config.json)\n"
-	"      --cert-dir DIR     CA certificates of registries, DIR/HOST:PORT/*.crt\n"
-	"                         (default /etc/mydocker/certs.d)\n"
+	"      --cert-dir DIR     the registry's certificates (*.crt, *.cert,\n"
+	"                         *.key) instead of certs.d/HOST:PORT\n"
 	"      --help             print this help\n";
 
 static const char logout_usage[] =

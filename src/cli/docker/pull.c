@@ -24,8 +24,8 @@ static const char pull_usage[] =
 	"  -q, --quiet                 print only the image's full name\n"
 	"      --authfile FILE         the credentials file (default\n"
 	"                              $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n"
-	"      --cert-dir DIR          CA certificates for the registry (default\n"
-	"                              /etc/mydocker/certs.d/HOST)\n"
+	"      --cert-dir DIR          the registry's certificates (*.crt, *.cert,\n"
+	"                              *.key) instead of certs.d/HOST:PORT\n"
 	"      --help                  print this help\n";
 
 enum { OPT_PLATFORM = 256, OPT_AUTHFILE, OPT_CERT_DIR };

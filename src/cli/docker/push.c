@@ -30,8 +30,8 @@ static const char push_usage[] =
 	"Options:\n"
 	"      --authfile FILE   credentials file (default $REGISTRY_AUTH_FILE, else\n"
 	"                        ~/.docker/config.json)\n"
-	"      --cert-dir DIR    CA certificates of registries, DIR/HOST:PORT/*.crt\n"
-	"                        (default /etc/mydocker/certs.d)\n"
+	"      --cert-dir DIR    the registry's certificates (*.crt, *.cert,\n"
+	"                        *.key) instead of certs.d/HOST:PORT\n"
 	"  -q, --quiet           print only the pushed reference\n"
 	"      --help            print this help\n";
 

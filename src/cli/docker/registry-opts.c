@@ -65,6 +65,6 @@ int cli_registry_opts(struct registry_opts *o, const char *auth_file, const char
 	memset(o, 0, sizeof(*o));
 	o->insecure = insecure;
 	o->auth_file = auth_file;
-	o->certs_dir = cert_dir;
+	o->cert_dir = cert_dir;
 	return 0;
 }

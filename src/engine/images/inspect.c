@@ -115,19 +115,30 @@ char *image_tag_named(const char *what, const struct image_info *i)
 	return NULL;
 }
 
+static void push_unique(char ***out, const char *s)
+{
+	for (size_t k = 0; *out && (*out)[k]; k++)
+		if (strcmp((*out)[k], s) == 0)
+			return;
+	md_strv_push(out, s);
+}
+
 char **image_repo_digests(const struct image_info *i)
 {
 	char **out = NULL;
 
+	/* What registries named it by (pull), then each tag's repository
+	 * with the manifest's digest. */
+	for (size_t d = 0; i->repo_digests && i->repo_digests[d]; d++) {
+		cleanup_free char *rd = image_familiar(i->repo_digests[d], false);
+
+		push_unique(&out, rd);
+	}
 	for (size_t t = 0; i->tags && i->tags[t]; t++) {
 		cleanup_free char *name = image_familiar(i->tags[t], true);
 		cleanup_free char *rd = xasprintf("%s@%s", name, i->manifest);
-		bool dup = false;
 
-		for (size_t k = 0; out && out[k]; k++)
-			dup = dup || strcmp(out[k], rd) == 0;
-		if (!dup)
-			md_strv_push(&out, rd);
+		push_unique(&out, rd);
 	}
 	return out;
 }

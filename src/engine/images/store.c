@@ -445,6 +445,7 @@ static int read_image(struct image_store *s, const char *manifest, struct image_
 void image_info_free(struct image_info *i)
 {
 	md_strv_free(i->tags);
+	md_strv_free(i->repo_digests);
 	if (i->m)
 		image_manifest_free(i->m);
 	if (i->config)
@@ -688,6 +689,7 @@ static int load_info(struct image_store *s, const char *id, json_object *repos,
 	}
 	out->loaded = json_object_get_int64(md_json_member(rec, "loaded"));
 	out->tags = tags_of(repos, id);
+	out->repo_digests = md_json_strv(rec, "digests");
 	return 0;
 }
 
@@ -746,36 +748,44 @@ static int find_prefix(struct image_store *s, const char *what, const char *pref
 	return found ? 0 : md_error_set(err, ENOENT, "No such image: %s", what);
 }
 
-/* Whether a record names digest as its manifest or as an index's. */
-static bool record_has_digest(json_object *rec, const char *digest)
+/* Whether a record's "digests" hold want (a whole NAME@DIGEST), or, when
+ * want is a bare digest, whether it is the record's manifest or a digest
+ * of its "digests". */
+static bool record_has_digest(json_object *rec, const char *want)
 {
 	json_object *list = md_json_member_of(rec, "digests", json_type_array);
 	const char *m = md_json_string(rec, "manifest");
+	bool bare = !strchr(want, '@');
 
-	if (m && strcmp(m, digest) == 0)
+	if (bare && m && strcmp(m, want) == 0)
 		return true;
 	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
 		const char *d = json_object_get_string(json_object_array_get_idx(list, i));
+		const char *at = d ? strrchr(d, '@') : NULL;
 
-		if (d && strcmp(d, digest) == 0)
+		if (d && (strcmp(d, want) == 0 || (bare && at && strcmp(at + 1, want) == 0)))
 			return true;
 	}
 	return false;
 }
 
-int image_store_add_digest(struct image_store *s, const char *id, const char *digest, md_error *err)
+int image_store_add_digest(struct image_store *s, const char *id, const char *repo_digest,
+			   md_error *err)
 {
 	cleanup_json json_object *rec = NULL;
+	const char *at = strrchr(repo_digest, '@');
 	struct image_info i = { 0 };
 	json_object *list;
 	int r;
 
-	if (digest_check(digest, err) < 0 || image_store_lock(s, err) < 0)
+	if (!at || at == repo_digest)
+		return md_error_set(err, 0, "`%s` is not NAME@DIGEST", repo_digest);
+	if (digest_check(at + 1, err) < 0 || image_store_lock(s, err) < 0)
 		return -1;
 	r = read_record(s, id, &rec, err);
 	if (r == 0 && !rec)
 		r = md_error_set(err, ENOENT, "No such image: %s", id);
-	if (r == 0 && !record_has_digest(rec, digest)) {
+	if (r == 0 && !record_has_digest(rec, repo_digest)) {
 		snprintf(i.id, sizeof(i.id), "%s", id);
 		snprintf(i.manifest, sizeof(i.manifest), "%s", md_json_string(rec, "manifest"));
 		i.loaded = json_object_get_int64(md_json_member(rec, "loaded"));
@@ -784,7 +794,7 @@ int image_store_add_digest(struct image_store *s, const char *id, const char *di
 			list = json_object_new_array();
 			json_object_object_add(rec, "digests", list);
 		}
-		json_object_array_add(list, json_object_new_string(digest));
+		json_object_array_add(list, json_object_new_string(repo_digest));
 		r = write_record(s, &i, list, err);
 	}
 	image_store_unlock(s);

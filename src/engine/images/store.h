@@ -19,8 +19,8 @@
  *   ROOT/images/HEX.json         one image: {"id": "sha256:HEX" (the
  *                                config's digest), "manifest": its
  *                                manifest's digest, "loaded": unix seconds,
- *                                "digests": [index digests that a pull
- *                                resolved to it] (optional)}
+ *                                "digests": ["NAME@DIGEST" of the pulls
+ *                                that brought it] (optional)}
  *   ROOT/repositories.json       { "docker.io/library/busybox:latest":
  *                                  "sha256:ID", ... }
  *
@@ -86,6 +86,7 @@ struct image_info {
 	char manifest[BLOB_DIGEST_MAX]; /* digest of its manifest blob */
 	int64_t loaded;                 /* when it came into the store, unix seconds */
 	char **tags;                    /* full references, NULL-terminated */
+	char **repo_digests;            /* full NAME@DIGEST of its pulls, or NULL */
 	struct image_manifest *m;       /* the manifest, parsed */
 	struct image_config *config;    /* the config, parsed */
 };
@@ -98,9 +99,10 @@ void image_info_free(struct image_info *i);
  * already there is fine (it keeps its first time, takes the new manifest). */
 int image_store_add(struct image_store *s, const char *manifest_digest, md_error *err);
 
-/* Record that digest (an image index's, as a registry's tag named it) also
- * names image id: NAME@digest then finds it. */
-int image_store_add_digest(struct image_store *s, const char *id, const char *digest,
+/* Record that a registry's repository named image id by this digest
+ * (repo_digest: a full "NAME@sha256:HEX", an index's or the manifest's):
+ * NAME@DIGEST then finds it, and inspect shows it in RepoDigests. */
+int image_store_add_digest(struct image_store *s, const char *id, const char *repo_digest,
 			   md_error *err);
 
 /* Point a tag (NAME:TAG, normalised: busybox is stored as

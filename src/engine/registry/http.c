@@ -87,11 +87,8 @@ static int load_certs_dir(struct http_pool *p, const char *dir, md_error *err)
 	return 0;
 }
 
-int http_pool_init(struct http_pool *p, const char *host, bool insecure, const char *certs_dir,
-		   md_error *err)
+int http_pool_init(struct http_pool *p, bool insecure, const char *cert_dir, md_error *err)
 {
-	cleanup_free char *dir = NULL;
-
 	memset(p, 0, sizeof(*p));
 	for (size_t i = 0; i < sizeof(p->locks) / sizeof(p->locks[0]); i++)
 		pthread_mutex_init(&p->locks[i], NULL);
@@ -106,8 +103,7 @@ int http_pool_init(struct http_pool *p, const char *host, bool insecure, const c
 	curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
 	curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	dir = xasprintf("%s/%s", certs_dir, host);
-	return load_certs_dir(p, dir, err);
+	return load_certs_dir(p, cert_dir, err);
 }
 
 void http_pool_fini(struct http_pool *p)

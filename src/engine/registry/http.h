@@ -26,8 +26,9 @@ struct http_pool {
 	char *client_cert, *client_key; /* certs.d/HOST/NAME.cert and .key */
 };
 
-int http_pool_init(struct http_pool *p, const char *host, bool insecure, const char *certs_dir,
-		   md_error *err);
+/* cert_dir: the registry's folder of certificates (Docker's
+ * certs.d/HOST:PORT); one that does not exist adds none. */
+int http_pool_init(struct http_pool *p, bool insecure, const char *cert_dir, md_error *err);
 void http_pool_fini(struct http_pool *p);
 
 struct http_req {

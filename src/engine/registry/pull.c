@@ -381,13 +381,15 @@ static int read_config(struct pull *p, const struct image_manifest *m, struct im
 static int record(struct pull *p, const struct image_ref *r, const char *manifest_digest,
 		  struct pull_result *out, md_error *err)
 {
+	cleanup_free char *name = ref_name(r, REF_FULL);
+	cleanup_free char *repo_digest = xasprintf("%s@%s", name, out->digest);
 	int rc;
 
 	if (image_store_lock(p->s, err) < 0)
 		return -1;
 	rc = image_store_add(p->s, manifest_digest, err);
-	if (rc == 0 && strcmp(out->digest, manifest_digest) != 0)
-		rc = image_store_add_digest(p->s, out->id, out->digest, err);
+	if (rc == 0)
+		rc = image_store_add_digest(p->s, out->id, repo_digest, err);
 	if (rc == 0 && r->tag && !r->digest)
 		rc = image_store_tag(p->s, out->ref, out->id, err);
 	image_store_unlock(p->s);

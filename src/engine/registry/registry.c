@@ -95,6 +95,7 @@ struct registry *registry_open(const char *domain, const char *path,
 {
 	struct registry *r;
 	const char *certs = opts->certs_dir;
+	cleanup_free char *cert_dir = NULL;
 
 	if (registry_curl_load(err) < 0)
 		return NULL;
@@ -106,7 +107,8 @@ struct registry *registry_open(const char *domain, const char *path,
 	r->host = xstrdup(strcmp(domain, DOCKER_HUB) == 0 ? DOCKER_HUB_HOST : domain);
 	r->path = xstrdup(path);
 	r->insecure = is_insecure(domain, opts->insecure);
-	if (http_pool_init(&r->pool, r->domain, r->insecure, certs, err) < 0 ||
+	cert_dir = opts->cert_dir ? xstrdup(opts->cert_dir) : xasprintf("%s/%s", certs, domain);
+	if (http_pool_init(&r->pool, r->insecure, cert_dir, err) < 0 ||
 	    load_credentials(r, opts, err) < 0) {
 		registry_close(r);
 		return NULL;

@@ -38,7 +38,10 @@
 
 struct registry_opts {
 	char *const *insecure; /* HOST or HOST:PORT; NULL-terminated or NULL */
-	const char *certs_dir; /* NULL: /etc/mydocker/certs.d ($MYDOCKER_CERTS_D) */
+	const char *certs_dir; /* NULL: /etc/mydocker/certs.d ($MYDOCKER_CERTS_D),
+				* whose HOST:PORT/ folder is used */
+	const char *cert_dir;  /* podman's --cert-dir: this registry's own
+				* folder (*.crt, *.cert, *.key), instead */
 	const char *auth_file; /* NULL: auth_file_default() */
 	/* Explicit credentials (login, --creds); NULL: the auth file's. */
 	const char *username, *password;
