@@ -172,7 +172,6 @@ static int layer_fetch(struct pull *p, struct pull_layer *l, md_error *err)
 			blob_writer_abort(&st.w);
 			return md_error_set(err, EAGAIN, "cannot start a thread");
 		}
-		report(p, l->short_id, XFER_EXTRACTING, 0, st.total, NULL);
 	}
 	rc = registry_get_blob(p->reg, l->desc->digest, st.total, blob_sink, &st, err);
 	if (rc == 0) {
@@ -182,6 +181,9 @@ static int layer_fetch(struct pull *p, struct pull_layer *l, md_error *err)
 		blob_writer_abort(&st.w);
 	}
 	if (l->need_unpack) {
+		/* The unpacker finishes what the pipe still holds. */
+		if (rc == 0)
+			report(p, l->short_id, XFER_EXTRACTING, st.done, st.total, NULL);
 		if (st.pipe_fd >= 0)
 			close(st.pipe_fd);
 		pthread_join(t, NULL);
