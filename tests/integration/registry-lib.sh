@@ -129,9 +129,10 @@ reg_token_server() { # pull|none
 	REG_RSA=1 reg_cert token mdtest-token
 	TOKEN_LOG=$REG_DIR/token.log
 	: >"$TOKEN_LOG"
+	printf '%s:%s\n' "$REG_USER" "$REG_PASS" >"$REG_DIR/token.users"
 	reg_spawn "$REG_DIR/token.out" "$REG_PY" "$TOKEN_SERVER" --cert "$REG_DIR/token.crt" \
 		--key "$REG_DIR/token.key" --port-file "$REG_DIR/token.port" --log "$TOKEN_LOG" \
-		--user "$REG_USER:$REG_PASS" --anonymous "$1"
+		--users "$REG_DIR/token.users" --anonymous "$1"
 	local port
 	port=$(reg_port "$REG_DIR/token" $!) || exit 1
 	TOKEN_REALM=http://127.0.0.1:$port/token

@@ -4,7 +4,7 @@
 v2 bearer-token flow), for the tests, on loopback only.
 
     token-server.py --cert CRT --key KEY --port-file F [--log F]
-                    [--user USER:PASSWORD]... [--anonymous pull|none]
+                    [--users FILE] [--anonymous pull|none]
                     [--issuer I] [--service S] [--port N]
 
 GET (or POST, OAuth2 form) /token?service=S&scope=repository:NAME:pull,push
@@ -14,6 +14,7 @@ library), its header carrying CRT in "x5c". distribution 2.8 checks that
 chain against its `rootcertbundle` (CRT itself), then the signature, the
 issuer, the audience (the service) and the times, and grants what the
 token's "access" lists.
+FILE holds USER:PASSWORD lines (a file, so that no password shows in ps).
 Policy: a known user gets every action asked for; an anonymous client gets
 "pull" when --anonymous pull, nothing otherwise; wrong credentials are 401.
 Listens on 127.0.0.1 (port 0: one the kernel picks), writes the port to
@@ -46,6 +47,13 @@ def cert_der_b64(path):
     start = lines.index("-----BEGIN CERTIFICATE-----")
     end = lines.index("-----END CERTIFICATE-----")
     return "".join(lines[start + 1:end])
+
+
+def read_users(path):
+    if not path:
+        return {}
+    with open(path) as f:
+        return dict(line.rstrip("\n").split(":", 1) for line in f if ":" in line)
 
 
 def sign_rs256(key, data):
@@ -169,13 +177,13 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--log")
-    p.add_argument("--user", action="append", default=[])
+    p.add_argument("--users")
     p.add_argument("--anonymous", choices=["pull", "none"], default="pull")
     p.add_argument("--issuer", default="mdtest-token-server")
     p.add_argument("--service", default="mdtest-registry")
     opts = p.parse_args()
     return serve(Handler, opts.port, opts.port_file, opts=opts,
-                 users=dict(u.split(":", 1) for u in opts.user), x5c=cert_der_b64(opts.cert))
+                 users=read_users(opts.users), x5c=cert_der_b64(opts.cert))
 
 
 if __name__ == "__main__":
