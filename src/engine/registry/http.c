@@ -328,12 +328,13 @@ static int curl_errnum(CURLcode rc)
 		return ETIMEDOUT;
 	case CURLE_TOO_MANY_REDIRECTS:
 		return ELOOP;
-	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
+		return EKEYREJECTED; /* a certificate we do not trust */
+	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		return EPROTO;
+		return EPROTO; /* no TLS there (a plain HTTP server), or a protocol refused */
 	default:
 		return EIO;
 	}

@@ -60,7 +60,8 @@ void http_resp_free(struct http_resp *r);
 
 /* One request. 0 when an answer came (whatever its status); -1 when none
  * did, or the sink stopped it, or the body was too long (err says which:
- * errnum ECONNREFUSED, ETIMEDOUT, EPROTO for TLS, ELOOP for redirects,
+ * errnum ECONNREFUSED, ETIMEDOUT, EPROTO for a failed TLS handshake,
+ * EKEYREJECTED for an untrusted certificate, ELOOP for redirects,
  * EFBIG for too long, EIO for a cut transfer). */
 int http_do(struct http_pool *p, const struct http_req *q, struct http_resp *out, md_error *err);
 

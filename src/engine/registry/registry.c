@@ -364,7 +364,8 @@ static char *url_of(struct registry *r, const char *fmt_tail, const char *arg)
 	return xasprintf("%s/v2/%s/%s%s", r->base, r->path, fmt_tail, arg ? arg : "");
 }
 
-/* A hint for the usual mistake: a plain HTTP registry named as secure. */
+/* A hint for the usual mistakes: a plain HTTP registry named as secure,
+ * a registry whose CA is not installed. */
 static int connect_error(struct registry *r, md_error *err)
 {
 	if (err->errnum == EPROTO && !r->insecure)
@@ -372,6 +373,11 @@ static int connect_error(struct registry *r, md_error *err)
 				"%s: no HTTPS there (a plain HTTP registry must be named "
 				"with --insecure-registry)",
 				r->domain);
+	else if (err->errnum == EKEYREJECTED)
+		md_error_prefix(err,
+				"%s: its certificate is not trusted (its CA can go in "
+				"/etc/mydocker/certs.d/%s/ca.crt)",
+				r->domain, r->domain);
 	return -1;
 }
 
