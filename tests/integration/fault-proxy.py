@@ -18,6 +18,9 @@ blob's):
                    counting them (more than the descriptor's size)
   extra-nolength   the same without Content-Length, ended by closing
   slow             the body sent at --rate bytes a second (default 256 KiB)
+and to manifest GETs (/v2/NAME/manifests/REF), without asking upstream:
+  schema1          a Docker schema 1 manifest (long deprecated)
+  big-manifest     a manifest of 5 MiB (more than a client should take)
 and for every request:
   redirect         a 307 to /hop/N+1/... of the proxy itself, endlessly
 Listens on 127.0.0.1 (port 0: one the kernel picks; the same port again
@@ -40,6 +43,9 @@ from loopback_serve import serve  # noqa: E402
 
 BLOB = re.compile(r"^/v2/.+/blobs/(sha256:[0-9a-f]{64})$")
 HOP = re.compile(r"^/hop/([0-9]+)(/.*)$")
+MANIFEST = re.compile(r"^/v2/.+/manifests/[^/]+$")
+SCHEMA1 = (b'{"schemaVersion": 1, "name": "mdtest/bb", "tag": "1", "architecture": "amd64",'
+           b' "fsLayers": [], "history": [], "signatures": []}')
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
               "te", "trailers", "transfer-encoding", "upgrade"}
 CHUNK = 16384
@@ -80,6 +86,21 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def fake_manifest(self):
+        mode = self.server.opts.mode
+        if mode == "schema1":
+            body, ctype = SCHEMA1, "application/vnd.docker.distribution.manifest.v1+prettyjws"
+        else:
+            pad = b" " * (5 << 20)
+            body, ctype = b'{"schemaVersion": 2, "x": "' + pad + b'"}', \
+                "application/vnd.oci.image.manifest.v1+json"
+        self.note(f"{self.command} {self.path} 200 {mode}")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def upstream(self, body):
         """The request passed on, every header as it came (Accept comes
         several times) but the hop-by-hop ones."""
@@ -98,6 +119,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.request_body()
         if opts.mode == "redirect":
             self.redirect()
+            return
+        if opts.mode in ("schema1", "big-manifest") and self.command == "GET" and \
+                MANIFEST.match(self.path):
+            self.fake_manifest()
             return
         try:
             conn, resp = self.upstream(body)
@@ -191,7 +216,7 @@ def main():
     p.add_argument("--only")
     p.add_argument("--rate", type=float, default=256 * 1024)
     p.add_argument("mode", choices=["pass", "corrupt", "cut", "extra", "extra-nolength",
-                                    "slow", "redirect"])
+                                    "slow", "redirect", "schema1", "big-manifest"])
     opts = p.parse_args()
     return serve(Handler, opts.port, opts.port_file, opts=opts, log_lock=threading.Lock())
 

@@ -476,6 +476,23 @@ t_reg_fault_endless_redirects() {
 	store_clean "after the redirects"
 }
 
+# Manifests the client must refuse by name: Docker's schema 1, and one
+# larger than 4 MiB (read no further).
+t_reg_fault_unsupported_and_huge_manifests() {
+	reg_begin reg-manifests
+	reg_holding busybox mdtest/bb:1
+	reg_proxy schema1
+	rmd pull "$PROXY/mdtest/bb:1"
+	one_line_error "pull of a schema 1 manifest"
+	assert_contains "$err" "unsupported manifest media type" "schema 1"
+	reg_proxy_kill
+	reg_proxy big-manifest
+	rmd pull "$PROXY/mdtest/bb:1"
+	one_line_error "pull of a 5 MiB manifest"
+	assert_contains "$err" "larger than" "a 5 MiB manifest"
+	store_clean "after the refused manifests"
+}
+
 t_reg_kill9_pull_rounds() {
 	local ref i pid t0 full delay ids
 	reg_begin reg-kill9

@@ -299,12 +299,23 @@ static int resolve(struct pull *p, const char *ref, struct image_manifest *m,
 	if (platform_parse(p->o->platform, os, arch, variant, err) < 0 ||
 	    registry_get_manifest(p->reg, ref, &data, &len, mt, out->digest, err) < 0)
 		return -1;
-	if (image_doc_kind(data, len) == IMAGE_DOC_MANIFEST) {
+	switch (image_doc_kind(data, len)) {
+	case IMAGE_DOC_MANIFEST:
 		snprintf(manifest_digest, BLOB_DIGEST_MAX, "%s", out->digest);
-		return image_manifest_parse(data, len, m, err) < 0 ||
-				       store_doc(p, data, len, manifest_digest, err) < 0
-			       ? -1
-			       : 0;
+		if (image_manifest_parse(data, len, m, err) < 0)
+			return md_error_prefix(err, "%s", ref);
+		if (store_doc(p, data, len, manifest_digest, err) < 0) {
+			image_manifest_free(m);
+			return -1;
+		}
+		return 0;
+	case IMAGE_DOC_UNKNOWN:
+		/* Docker's schema 1 (application/vnd.docker.distribution.
+		 * manifest.v1+prettyjws), long deprecated, among others. */
+		return md_error_set(err, EPROTO, "%s: unsupported manifest media type `%s`", ref,
+				    mt[0] ? mt : "none");
+	case IMAGE_DOC_INDEX:
+		break;
 	}
 	if (image_index_parse(data, len, &x, err) < 0)
 		return md_error_prefix(err, "%s", ref);
