@@ -444,11 +444,15 @@ t_ps_while_containers_come_and_go() {
 # each once, in the right state. Its speed (issue 14: 20 ms) is measured by
 # bench/ps-200, not here: a timed test fails on a busy or sanitizer build.
 t_ps_200_containers() {
-	local i half
+	local i half n=200 first
+	# 200 as bench/ps-200 has them in the first round; about a quarter in the
+	# sanitizer round, where each run is slower and the code the same.
+	read -r first _ <<<"${BUILDS:-$BUILD}"
+	[ "$BUILD" = "$first" ] || n=48
 	ps_begin
 	for half in 0 1; do
 		(
-			for ((i = half; i < 200; i += 2)); do
+			for ((i = half; i < n; i += 2)); do
 				if ((i % 4 < 2)); then
 					"$MYDOCKER" --root "$R" run --name "m$i" busybox true >/dev/null 2>&1
 				else
@@ -459,10 +463,10 @@ t_ps_200_containers() {
 	done
 	wait
 	mdr_ok ps -aq
-	assert_eq "$(echo "$out" | wc -l)" 200 "200 containers"
-	assert_eq "$(echo "$out" | sort -u | wc -l)" 200 "200 distinct ids"
+	assert_eq "$(echo "$out" | wc -l)" "$n" "$n containers"
+	assert_eq "$(echo "$out" | sort -u | wc -l)" "$n" "$n distinct ids"
 	mdr_ok ps -a --format '{{.State}}'
-	assert_eq "$(grep -c exited <<<"$out")" 100 "exited"
-	assert_eq "$(grep -c created <<<"$out")" 100 "created"
+	assert_eq "$(grep -c exited <<<"$out")" $((n / 2)) "exited"
+	assert_eq "$(grep -c created <<<"$out")" $((n / 2)) "created"
 	store_end
 }

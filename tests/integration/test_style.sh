@@ -9,15 +9,15 @@ c_sources() {
 }
 
 t_code_follows_clang_format() {
-	local f bad=()
+	local out bad=()
 	command -v clang-format >/dev/null || fail "clang-format missing (scripts/install-deps)"
 	[ -d "$TOP/.git" ] || skip "not a git checkout"
 	cd "$TOP" || fail "cd $TOP"
-	for f in $(c_sources); do
-		clang-format --style=file "$f" | cmp -s - "$f" || bad+=("$f")
-	done
-	[ ${#bad[@]} = 0 ] ||
-		fail "not formatted (clang-format -i ${bad[*]}): $(clang-format --style=file "${bad[0]}" | diff "${bad[0]}" - | head -20)"
+	# One clang-format for every file (one a file took half a minute).
+	out=$(clang-format --style=file --dry-run --Werror $(c_sources) 2>&1) && return 0
+	bad=($(grep -oE '^[^: ]+\.[ch]:[0-9]+:[0-9]+: error' <<<"$out" | cut -d: -f1 | sort -u))
+	[ ${#bad[@]} -gt 0 ] || fail "clang-format failed: $(head -5 <<<"$out")"
+	fail "not formatted (clang-format -i ${bad[*]}): $(clang-format --style=file "${bad[0]}" | diff "${bad[0]}" - | head -20)"
 }
 
 t_sources_carry_an_spdx_line() {
