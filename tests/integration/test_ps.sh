@@ -416,10 +416,12 @@ t_ps_while_containers_come_and_go() {
 	for round in 1 2 3; do
 		pids=()
 		for i in $(seq 20); do
-			"$MYDOCKER" --root "$R" run -d --name "cc$i" busybox sleep 1000 >/dev/null 2>&1 &
+			"$MYDOCKER" --root "$R" run -d --name "cc$i" busybox sleep 1000 >/dev/null 2>"$SD/run$i.err" &
 			pids+=($!)
 		done
-		for i in "${pids[@]}"; do wait "$i" || fail "round $round: a run -d failed"; done
+		for i in "${!pids[@]}"; do
+			wait "${pids[i]}" || fail "round $round: a run -d failed: $(cat "$SD/run$((i + 1)).err")"
+		done
 		mdr_ok ps -q
 		assert_eq "$(echo "$out" | wc -l)" 20 "round $round: 20 running"
 		pids=()

@@ -16,6 +16,9 @@
 /* A claim gives up after this many rounds lost to sweepers (each round
  * means another process removed the entry meanwhile: rare). */
 #define CLAIM_TRIES 20
+/* How long a fresh claim waits for a sweeper that holds its new lock. */
+#define CLAIM_WAITS 400
+#define CLAIM_WAIT_MS 5
 
 /* The cgroup path of a container made by the engine. Caller frees. */
 static char *store_cgroup_path(const char *id)
@@ -60,6 +63,7 @@ static int lock_entry(const char *id, bool create, int *fd)
 static int claim(struct store_entry *e, bool fresh, md_error *err)
 {
 	cleanup_free char *dir = entry_dir(e->id);
+	int waits = 0;
 
 	e->lock_fd = -1;
 	if (md_mkdir_p(ENGINE_CONTAINERS_DIR, 0700, err) < 0)
@@ -67,11 +71,19 @@ static int claim(struct store_entry *e, bool fresh, md_error *err)
 	for (int i = 0; i < CLAIM_TRIES; i++) {
 		int r;
 
-		if (mkdir(dir, 0700) < 0 && (errno != EEXIST || (fresh && i == 0)))
+		if (mkdir(dir, 0700) < 0 && (errno != EEXIST || (fresh && i == 0 && waits == 0)))
 			return md_error_set(err, errno, "mkdir `%s`", dir);
 		r = lock_entry(e->id, true, &e->lock_fd);
 		if (r > 0)
 			return 0;
+		/* A fresh id is no one's: the holder is another command's
+		 * sweep looking at the new entry (it may remove it: ESTALE
+		 * next time). Wait for it. */
+		if (r == 0 && fresh && waits++ < CLAIM_WAITS) {
+			md_sleep_ms(CLAIM_WAIT_MS);
+			i--;
+			continue;
+		}
 		if (r == 0)
 			return md_error_set(err, EBUSY, "container %s is running", e->id);
 		if (errno != ENOENT && errno != ESTALE)
